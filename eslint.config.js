@@ -20,6 +20,11 @@ export default tseslint.config(
     },
   },
   {
+    // In tests a wrong `!` fails the test loudly, which is what a test is for.
+    files: ['**/test/**/*.ts', '**/*.test.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -63,7 +63,8 @@ export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** Unsigned 32-bit big-endian length prefix. */
 export function u32be(n: number): Uint8Array {
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new CryptoError('BAD_ARGUMENT', 'u32: out of range');
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new CryptoError('BAD_ARGUMENT', 'u32: out of range');
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, n, false);
   return b;

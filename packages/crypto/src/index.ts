@@ -1,0 +1,24 @@
+/**
+ * @opendeg/crypto — the cryptographic core. Pure: no I/O, runs in the browser and in Node.
+ * Node-only parts (the RSA blind signer) live in `@opendeg/crypto/node`.
+ */
+
+export * from './errors.ts';
+export * from './bytes.ts';
+export * from './group.ts';
+export * from './suites.ts';
+export { ristretto255, RISTRETTO255_ORDER } from './groups/ristretto255.ts';
+export type { RistrettoElement } from './groups/ristretto255.ts';
+export { loadSodiumRistretto255 } from './groups/ristretto255-sodium.ts';
+export type { SodiumRistrettoElement } from './groups/ristretto255-sodium.ts';
+export * from './transcript.ts';
+export * from './elgamal.ts';
+export * from './proofs/schnorr.ts';
+export * from './proofs/dleq.ts';
+export * from './proofs/membership.ts';
+export * from './proofs/signature.ts';
+export * from './threshold/shamir.ts';
+export * from './threshold/keys.ts';
+export * from './threshold/pedersen-dkg.ts';
+export * from './threshold/decryption.ts';
+export * from './dlog.ts';

@@ -1,0 +1,10 @@
+// Every group suite and backend under test. Each shared suite (group laws, proofs, threshold)
+// runs once per entry, so a new suite or backend is tested by adding it here.
+import type { AnyGroup } from '../src/suites.ts';
+import { ristretto255 } from '../src/groups/ristretto255.ts';
+import { loadSodiumRistretto255 } from '../src/groups/ristretto255-sodium.ts';
+
+export const allGroups: { name: string; group: AnyGroup }[] = [
+  { name: 'ristretto255/noble', group: ristretto255 },
+  { name: 'ristretto255/libsodium', group: await loadSodiumRistretto255() },
+];
