@@ -1,0 +1,6 @@
+/**
+ * `@opendeg/crypto/node`: the Node-only part of the cryptographic core (OpenSSL-backed operations
+ * that must not reach the browser bundle).
+ */
+
+export * from './blind-rsa-signer.ts';
