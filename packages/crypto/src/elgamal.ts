@@ -28,7 +28,10 @@ export function generateKeyPair<E>(g: Group<E>): KeyPair<E> {
   return { secretKey, publicKey: g.multiplyBase(secretKey) };
 }
 
-/** Encrypts the small integer m with fresh randomness; returns the randomness for proofs. */
+/**
+ * Encrypts the small integer m with fresh randomness; returns the randomness for proofs.
+ * Pass a public key that went through `g.prepare` when encrypting many times.
+ */
 export function encrypt<E>(
   g: Group<E>,
   publicKey: E,
@@ -38,8 +41,10 @@ export function encrypt<E>(
   const mm = BigInt(m);
   check(mm >= 0n && mm < g.order, 'm', 'message out of range');
   check(r > 0n && r < g.order, 'r', 'randomness out of range');
+  // The common ballot values 0 and 1 need no multiplication.
+  const mg = mm === 0n ? g.identity : mm === 1n ? g.generator : g.multiplyBase(mm);
   return {
-    ciphertext: { alpha: g.multiplyBase(r), beta: g.add(g.multiplyBase(mm), g.multiplySecret(publicKey, r)) },
+    ciphertext: { alpha: g.multiplyBase(r), beta: g.add(mg, g.multiplySecret(publicKey, r)) },
     randomness: r,
   };
 }
@@ -50,8 +55,10 @@ export function addCiphertexts<E>(g: Group<E>, a: Ciphertext<E>, b: Ciphertext<E
 }
 
 export function sumCiphertexts<E>(g: Group<E>, cts: readonly Ciphertext<E>[]): Ciphertext<E> {
-  let acc: Ciphertext<E> = { alpha: g.identity, beta: g.identity };
-  for (const c of cts) acc = addCiphertexts(g, acc, c);
+  const [first, ...rest] = cts;
+  if (first === undefined) return { alpha: g.identity, beta: g.identity };
+  let acc = first;
+  for (const c of rest) acc = addCiphertexts(g, acc, c);
   return acc;
 }
 
@@ -67,7 +74,7 @@ export function rerandomize<E>(
 
 /** Decrypts to m·g with the whole secret key (single-key elections, tests, assemble mode). */
 export function decryptToElement<E>(g: Group<E>, secretKey: bigint, c: Ciphertext<E>): E {
-  return g.subtract(c.beta, g.multiplySecret(c.alpha, mod(secretKey, g.order)));
+  return g.subtract(c.beta, g.multiplyBlinded(c.alpha, mod(secretKey, g.order)));
 }
 
 export function encodeCiphertext<E>(g: Group<E>, c: Ciphertext<E>): Uint8Array {

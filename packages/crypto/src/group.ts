@@ -44,11 +44,19 @@ export interface Group<E> {
   multiplyBase(k: bigint): E;
   /** k·P for a public scalar k. Variable-time: never pass a secret. */
   multiply(p: E, k: bigint): E;
-  /**
-   * k·P for a long-lived secret k (a key share). The scalar is split multiplicatively with
-   * fresh randomness on every call, so timing observes only values independent of k.
-   */
+  /** k·P for a one-time secret k (encryption randomness, proof nonces): constant-time. */
   multiplySecret(p: E, k: bigint): E;
+  /**
+   * k·P for a long-lived secret k (a key share, a decryption key). On top of a constant-time
+   * multiplication the scalar is split multiplicatively with fresh randomness on every call, so
+   * repeated observations of the same key never see the same scalar (see `blindedMultiply`).
+   */
+  multiplyBlinded(p: E, k: bigint): E;
+  /**
+   * A hint that P will be multiplied many times (the election public key): backends that can,
+   * build tables for it. Returns an element equal to P; callers use the returned value.
+   */
+  prepare(p: E): E;
   /** Σ kᵢ·Pᵢ for public scalars (used by batch verification and Lagrange combination). */
   multiplyMany(points: readonly E[], scalars: readonly bigint[]): E;
   equals(a: E, b: E): boolean;
@@ -112,16 +120,17 @@ export function randomScalarBelow(q: bigint, randomBytes: (n: number) => Uint8Ar
 }
 
 /**
- * Blinded secret multiplication shared by the suites: with fresh random r,
- * k·P = (k·r⁻¹)·(r·P). Each multiplication sees a uniformly random scalar (r, and k·r⁻¹),
- * so its timing is independent of k.
+ * Blinded multiplication for long-lived secrets, shared by the suites: with fresh random r,
+ * k·P = (k·r⁻¹)·(r·P). Each multiplication sees a uniformly random scalar (r, and k·r⁻¹), so even
+ * a variable-time multiplication would reveal nothing about k; noble documents its non-base
+ * multiplication paths as not guaranteed constant-time, hence this defence in depth.
  */
 export function blindedMultiply<E>(g: Group<E>, p: E, k: bigint): E {
   const q = g.order;
   const kk = mod(k, q);
   if (kk === 0n) return g.identity;
   const r = g.randomScalar();
-  return g.multiply(g.multiply(p, r), mod(kk * invert(r, q), q));
+  return g.multiplySecret(g.multiplySecret(p, r), mod(kk * invert(r, q), q));
 }
 
 /** Asserts an element's suite when values cross an API boundary in serialised form. */

@@ -22,3 +22,6 @@ export * from './threshold/keys.ts';
 export * from './threshold/pedersen-dkg.ts';
 export * from './threshold/decryption.ts';
 export * from './dlog.ts';
+export * from './answer.ts';
+export * from './blind-rsa.ts';
+export * from './key-part-file.ts';

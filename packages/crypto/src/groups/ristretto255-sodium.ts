@@ -56,9 +56,12 @@ function makeGroup(sodium: typeof sodiumModule): Group<SodiumRistrettoElement> {
       return kk === 0n ? IDENTITY : sodium.crypto_scalarmult_ristretto255_base(encodeRistrettoScalar(kk));
     },
     multiply: scalarMul,
-    multiplySecret(p, k) {
+    // crypto_scalarmult_ristretto255 is constant-time.
+    multiplySecret: scalarMul,
+    multiplyBlinded(p, k) {
       return blindedMultiply(group, p, k);
     },
+    prepare: (p) => p,
     multiplyMany(points, scalars) {
       if (points.length !== scalars.length)
         throw new CryptoError('BAD_ARGUMENT', 'multiplyMany: length mismatch');

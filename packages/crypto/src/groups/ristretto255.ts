@@ -22,6 +22,8 @@ export type RistrettoElement = InstanceType<typeof Point>;
 /** ℓ = 2^252 + 27742317777372353535851937790883648493 (RFC 9496 §4). */
 export const RISTRETTO255_ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
 
+const prepared = new WeakSet<RistrettoElement>();
+
 const randomBytes = (n: number): Uint8Array => globalThis.crypto.getRandomValues(new Uint8Array(n));
 
 /** Shared scalar codec of both ristretto255 backends. */
@@ -69,7 +71,20 @@ export const ristretto255: Group<RistrettoElement> = {
   },
   multiply: (p, k) => p.multiplyUnsafe(mod(k, RISTRETTO255_ORDER)),
   multiplySecret(p, k) {
+    const kk = mod(k, RISTRETTO255_ORDER);
+    // Point.multiply is noble's constant-time path; it uses tables built by `prepare`.
+    return kk === 0n ? Point.ZERO : p.multiply(kk);
+  },
+  multiplyBlinded(p, k) {
     return blindedMultiply(ristretto255, p, k);
+  },
+  prepare(p) {
+    // noble keeps tables per point object and rebuilds them on every precompute call: build once.
+    if (!prepared.has(p) && !p.equals(Point.BASE)) {
+      p.precompute(8, false);
+      prepared.add(p);
+    }
+    return p;
   },
   multiplyMany(points, scalars) {
     if (points.length !== scalars.length)

@@ -53,6 +53,12 @@ function challengeFor<E>(
     .challenge();
 }
 
+/** β − j·g, without a scalar multiplication for the common j = 0 and j = 1. */
+function shift<E>(g: Group<E>, beta: E, j: number): E {
+  if (j === 0) return beta;
+  return g.subtract(beta, j === 1 ? g.generator : g.multiplyBase(BigInt(j)));
+}
+
 function checkBounds(lo: number, hi: number): void {
   check(Number.isSafeInteger(lo) && lo >= 0, 'lo', 'must be a non-negative integer');
   check(Number.isSafeInteger(hi) && hi >= lo, 'hi', 'must be an integer ≥ lo');
@@ -89,7 +95,7 @@ export function proveMembership<E>(
     const z = g.randomScalar();
     challenges[i] = c;
     responses[i] = z;
-    const shifted = g.subtract(ct.beta, g.multiplyBase(BigInt(lo + i)));
+    const shifted = shift(g, ct.beta, lo + i);
     commitments.push(
       g.subtract(g.multiplyBase(z), g.multiply(ct.alpha, c)),
       g.subtract(g.multiply(publicKey, z), g.multiply(shifted, c)),
@@ -122,7 +128,7 @@ export function verifyMembership<E>(
     if (branch === undefined || !inRange(g, branch.challenge) || !inRange(g, branch.response)) return false;
     const { challenge: c, response: z } = branch;
     sum += c;
-    const shifted = g.subtract(ct.beta, g.multiplyBase(BigInt(lo + i)));
+    const shifted = shift(g, ct.beta, lo + i);
     commitments.push(
       g.subtract(g.multiplyBase(z), g.multiply(ct.alpha, c)),
       g.subtract(g.multiply(publicKey, z), g.multiply(shifted, c)),

@@ -31,7 +31,7 @@ export function partialDecrypt<E>(
   part: SecretShare,
   c: Ciphertext<E>,
 ): DecryptionShare<E> {
-  const share = g.multiplySecret(c.alpha, part.secret);
+  const share = g.multiplyBlinded(c.alpha, part.secret);
   const verification = g.multiplyBase(part.secret);
   const proof = proveDleq(
     g,

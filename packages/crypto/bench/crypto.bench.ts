@@ -1,0 +1,96 @@
+// `npm run bench -w @opendeg/crypto`: per suite and backend — fixed- and variable-base
+// multiplications per second, encrypt and verify a 6-option ballot answer (6 ciphertexts, six 0/1
+// proofs, one sum proof), threshold decryption share, discrete log at 10⁷; plus blind RSA.
+// Prints one JSON object to stdout.
+import os from 'node:os';
+import { encryptAnswer, verifyAnswer } from '../src/answer.ts';
+import { DiscreteLogTable } from '../src/dlog.ts';
+import { encrypt, generateKeyPair } from '../src/elgamal.ts';
+import { loadGroup } from '../src/suites.ts';
+import type { AnyGroup, Backend } from '../src/suites.ts';
+import type { SuiteId } from '../src/group.ts';
+import { partialDecrypt, verifyPartialDecryption } from '../src/threshold/decryption.ts';
+import { measure, progress, round } from './measure.ts';
+
+const CTX = new Uint8Array(32).fill(1);
+const OPTIONS = 6;
+
+function benchGroup(g: AnyGroup): Record<string, unknown> {
+  const k = g.randomScalar();
+  const p = g.multiplyBase(g.randomScalar());
+  const keys = generateKeyPair(g);
+  const secretKey = keys.secretKey;
+  // The voter's device prepares the election key once (tables), then encrypts with it.
+  const publicKey = g.prepare(keys.publicKey);
+  const marks = [0, 0, 1, 0, 0, 0];
+  const bounds = { min: 1, max: 1 };
+  const { answer } = encryptAnswer(g, CTX, publicKey, marks, bounds);
+  if (!verifyAnswer(g, CTX, publicKey, answer, OPTIONS, bounds))
+    throw new Error('bench: answer does not verify');
+  const { ciphertext } = encrypt(g, publicKey, 1);
+  const share = partialDecrypt(g, CTX, { index: 1, secret: secretKey }, ciphertext);
+
+  const t0 = performance.now();
+  const table = new DiscreteLogTable(g, 10_000_000);
+  const tableMs = performance.now() - t0;
+  const targets = [9_999_999n, 5_000_000n, 123_456n].map((m) => g.multiplyBase(m));
+  let i = 0;
+  const solve = measure(() => table.solve(targets[i++ % targets.length]), 1500, 3);
+
+  return {
+    fixedBaseMulPerSec: measure(() => g.multiplyBase(k)).opsPerSecond,
+    variableBaseMulPerSec: measure(() => g.multiply(p, k)).opsPerSecond,
+    blindedSecretMulPerSec: measure(() => g.multiplySecret(p, k)).opsPerSecond,
+    encryptAnswer6Ms: measure(() => encryptAnswer(g, CTX, publicKey, marks, bounds), 2000).msPerOp,
+    verifyAnswer6Ms: measure(() => verifyAnswer(g, CTX, publicKey, answer, OPTIONS, bounds), 2000).msPerOp,
+    partialDecryptMs: measure(() => partialDecrypt(g, CTX, { index: 1, secret: secretKey }, ciphertext))
+      .msPerOp,
+    verifyPartialDecryptionMs: measure(() => verifyPartialDecryption(g, CTX, publicKey, ciphertext, share))
+      .msPerOp,
+    dlog1e7: { tableBuildMs: round(tableMs), babySteps: table.babySteps, solveMs: solve.msPerOp },
+  };
+}
+
+const configs: [SuiteId, Backend][] = [
+  ['ristretto255', 'noble'],
+  ['ristretto255', 'libsodium'],
+  ['gost256b', 'noble'],
+];
+
+const groups: Record<string, unknown> = {};
+for (const [n, [suite, backend]] of configs.entries()) {
+  progress(n, configs.length + 1, `${suite}/${backend}`);
+  let g: AnyGroup;
+  try {
+    g = await loadGroup(suite, backend);
+  } catch (e) {
+    groups[`${suite}/${backend}`] = { error: String(e) };
+    continue;
+  }
+  groups[`${suite}/${backend}`] = benchGroup(g);
+}
+
+progress(configs.length, configs.length + 1, 'blind RSA');
+let blindRsa: unknown;
+try {
+  const { benchBlindRsa } = await import('./blind-rsa.bench.ts');
+  blindRsa = await benchBlindRsa();
+} catch (e) {
+  blindRsa = { error: String(e) };
+}
+progress(configs.length + 1, configs.length + 1, 'done');
+
+const cpu = os.cpus()[0]?.model ?? 'unknown';
+console.log(
+  JSON.stringify(
+    {
+      package: '@opendeg/crypto',
+      machine: { cpu, cores: os.cpus().length, node: process.version },
+      targets: { encryptAnswer6Ms: '≤ 20 (noble, Node)', verifyAnswer6Ms: '≤ 6 (libsodium, one core)' },
+      groups,
+      blindRsa,
+    },
+    null,
+    2,
+  ),
+);
