@@ -14,7 +14,7 @@ import { bytesToNumberBE, concatBytes, u32be, utf8 } from './bytes.ts';
 import { CryptoError } from './errors.ts';
 
 /** Identifiers of the group suites. Part of every serialised object so suites never mix. */
-export type SuiteId = 'ristretto255' | 'gost256b';
+export type SuiteId = 'ristretto255' | 'gost256b' | 'belenios-2048';
 
 export interface DecodeOptions {
   /** Accept the identity element. Default false: public keys, commitments and proofs never contain it. */
