@@ -55,7 +55,8 @@ export function parseTilePath(path: string): Result<TileRef> {
   const index = Number(digits);
   if (!Number.isSafeInteger(index)) return fail('MALFORMED', 'tile index too large');
   const width = widthText === undefined ? TILE_WIDTH : Number(widthText);
-  if (width >= TILE_WIDTH) return fail('MALFORMED', 'partial tile width must be 1..255');
+  if (widthText !== undefined && width >= TILE_WIDTH)
+    return fail('MALFORMED', 'partial tile width must be 1..255');
   const ref: TileRef = { level, index, width };
   // Non-canonical index encodings (a leading x000/ group) are refused by re-encoding.
   if (formatTilePath(ref) !== path) return fail('MALFORMED', 'non-canonical tile path');
