@@ -3,6 +3,11 @@
  * proof that the number of marks lies in [min, max] (on the homomorphic sum). This is the shape
  * of Belenios' answers and of the DEG ballot (one question, exactly one mark: min = max = 1).
  *
+ * Blank votes, where a question allows them, are an extra first choice b (as in Belenios). The
+ * answer is valid iff (b = 1 and no option is marked) or (b = 0 and the count is in [min, max]).
+ * With n options and M = n + 1 the overall proof shows Σ choices + M·b ∈ {min, …, max, M}: b = 0
+ * gives the count itself (≤ n < M), b = 1 gives M + count, which is allowed only for count = 0.
+ *
  * The ballot (questions, credential, signature, tracker) is built on top of this in
  * `@opendeg/election`; this module is the cryptographic core of it.
  */
@@ -12,7 +17,7 @@ import { encrypt, sumCiphertexts } from './elgamal.ts';
 import type { Ciphertext } from './elgamal.ts';
 import { mod } from './group.ts';
 import type { Group } from './group.ts';
-import { proveMembership, verifyMembership } from './proofs/membership.ts';
+import { proveMembership, valueRange, verifyMembership } from './proofs/membership.ts';
 import type { MembershipProof } from './proofs/membership.ts';
 
 export interface EncryptedAnswer<E> {
@@ -26,6 +31,52 @@ export interface EncryptedAnswer<E> {
 export interface AnswerBounds {
   readonly min: number;
   readonly max: number;
+  /** A blank vote is allowed; it is then choice 0, before the options. */
+  readonly blank?: boolean;
+}
+
+const ZERO_ONE: readonly number[] = [0, 1];
+
+/** The allowed values of the overall statement and the weight of each choice in it. */
+function overallStatement(options: number, bounds: AnswerBounds): { values: number[]; weights: bigint[] } {
+  check(Number.isInteger(options) && options >= 1, 'options', 'at least one option');
+  check(
+    Number.isInteger(bounds.min) &&
+      Number.isInteger(bounds.max) &&
+      0 <= bounds.min &&
+      bounds.min <= bounds.max,
+    'bounds',
+    '0 ≤ min ≤ max',
+  );
+  check(bounds.max <= options, 'bounds', 'max is at most the number of options');
+  const values = valueRange(bounds.min, bounds.max);
+  const weights: bigint[] = Array.from({ length: options }, () => 1n);
+  if (bounds.blank === true) {
+    const m = options + 1;
+    values.push(m);
+    weights.unshift(BigInt(m));
+  }
+  return { values, weights };
+}
+
+/** Σ wᵢ·cᵢ for public weights. */
+function weightedSum<E>(
+  g: Group<E>,
+  cts: readonly Ciphertext<E>[],
+  weights: readonly bigint[],
+): Ciphertext<E> {
+  const w = (i: number): bigint => weights[i] ?? 1n;
+  if (weights.every((x) => x === 1n)) return sumCiphertexts(g, cts);
+  return {
+    alpha: g.multiplyMany(
+      cts.map((c) => c.alpha),
+      cts.map((_, i) => w(i)),
+    ),
+    beta: g.multiplyMany(
+      cts.map((c) => c.beta),
+      cts.map((_, i) => w(i)),
+    ),
+  };
 }
 
 /** The secret side of an encryption, kept by the device for a Benaloh challenge. */
@@ -34,6 +85,10 @@ export interface AnswerOpening {
   readonly randomness: readonly bigint[];
 }
 
+/**
+ * Encrypts one question's marks: `marks` has one 0/1 entry per option, preceded by the blank
+ * mark when `bounds.blank` is set.
+ */
 export function encryptAnswer<E>(
   g: Group<E>,
   context: Uint8Array,
@@ -41,31 +96,33 @@ export function encryptAnswer<E>(
   marks: readonly number[],
   bounds: AnswerBounds,
 ): { answer: EncryptedAnswer<E>; opening: AnswerOpening } {
-  check(marks.length > 0, 'marks', 'at least one option');
+  const blank = bounds.blank === true;
+  check(marks.length > (blank ? 1 : 0), 'marks', 'at least one option');
   check(
     marks.every((m) => m === 0 || m === 1),
     'marks',
     'each option is marked 0 or 1',
   );
-  const count = marks.reduce<number>((a, b) => a + b, 0);
-  if (count < bounds.min || count > bounds.max) {
-    throw new CryptoError('BAD_ARGUMENT', `marks: ${count} marked, allowed ${bounds.min}..${bounds.max}`);
+  const { values, weights } = overallStatement(marks.length - (blank ? 1 : 0), bounds);
+  const statement = marks.reduce<number>((acc, m, i) => acc + m * Number(weights[i] ?? 1n), 0);
+  if (!values.includes(statement)) {
+    const what = blank && marks[0] === 1 ? 'a blank vote with marked options' : `${statement} marked`;
+    throw new CryptoError('BAD_ARGUMENT', `marks: ${what}; allowed ${bounds.min}..${bounds.max}`);
   }
   const encs = marks.map((m) => encrypt(g, publicKey, m));
   const choices = encs.map((e) => e.ciphertext);
   const choiceProofs = encs.map((e, i) =>
-    proveMembership(g, context, publicKey, e.ciphertext, marks[i] ?? 0, e.randomness, 0, 1),
+    proveMembership(g, context, publicKey, e.ciphertext, marks[i] ?? 0, e.randomness, ZERO_ONE),
   );
-  const r = encs.reduce((acc, e) => mod(acc + e.randomness, g.order), 0n);
+  const r = encs.reduce((acc, e, i) => mod(acc + (weights[i] ?? 1n) * e.randomness, g.order), 0n);
   const overallProof = proveMembership(
     g,
     context,
     publicKey,
-    sumCiphertexts(g, choices),
-    count,
+    weightedSum(g, choices, weights),
+    statement,
     r,
-    bounds.min,
-    bounds.max,
+    values,
   );
   return {
     answer: { choices, choiceProofs, overallProof },
@@ -73,6 +130,7 @@ export function encryptAnswer<E>(
   };
 }
 
+/** `options` counts the question's options, without the blank choice. */
 export function verifyAnswer<E>(
   g: Group<E>,
   context: Uint8Array,
@@ -81,21 +139,22 @@ export function verifyAnswer<E>(
   options: number,
   bounds: AnswerBounds,
 ): boolean {
-  if (answer.choices.length !== options || answer.choiceProofs.length !== options) return false;
-  for (let i = 0; i < options; i++) {
+  const { values, weights } = overallStatement(options, bounds);
+  const n = weights.length;
+  if (answer.choices.length !== n || answer.choiceProofs.length !== n) return false;
+  for (let i = 0; i < n; i++) {
     const c = answer.choices[i];
     const p = answer.choiceProofs[i];
-    if (c === undefined || p === undefined || !verifyMembership(g, context, publicKey, c, p, 0, 1))
+    if (c === undefined || p === undefined || !verifyMembership(g, context, publicKey, c, p, ZERO_ONE))
       return false;
   }
   return verifyMembership(
     g,
     context,
     publicKey,
-    sumCiphertexts(g, answer.choices),
+    weightedSum(g, answer.choices, weights),
     answer.overallProof,
-    bounds.min,
-    bounds.max,
+    values,
   );
 }
 

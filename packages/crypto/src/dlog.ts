@@ -3,16 +3,18 @@
  *
  * Tally values are bounded by the electorate, so the table is sized to it: with b baby steps
  * (default ⌈√(max + 1)⌉) the table holds j·g for j < b, and a solve walks M − i·b·g for
- * i ≤ (max + 1)/b. Table keys are 48-bit prefixes of encodings; every hit is confirmed by a full
- * multiplication, so a prefix collision can never produce a wrong count.
+ * i ≤ (max + 1)/b. Table keys are the last 48 bits of encodings (the low-order bytes: a prefix
+ * would collide for structured points such as gost256b's generator, x = 1). Colliding baby steps are
+ * all kept, and every hit is confirmed by a full multiplication, so a collision can neither hide
+ * the answer nor produce a wrong count.
  */
 
 import { CryptoError, check } from './errors.ts';
 import type { Group } from './group.ts';
 
-function prefixKey(bytes: Uint8Array, offset: number): number {
+function tableKey(bytes: Uint8Array): number {
   let k = 0;
-  for (let i = 0; i < 6; i++) k = k * 256 + (bytes[offset + i] ?? 0);
+  for (let i = bytes.length - 6; i < bytes.length; i++) k = k * 256 + (bytes[i] ?? 0);
   return k;
 }
 
@@ -20,10 +22,9 @@ export class DiscreteLogTable<E> {
   readonly max: number;
   readonly babySteps: number;
   readonly #group: Group<E>;
-  readonly #table = new Map<number, number>();
+  /** Key → the baby step j, or every j sharing that key (rare). */
+  readonly #table = new Map<number, number | number[]>();
   readonly #giant: E;
-  /** Byte offset of the key prefix: skips a constant leading byte (e.g. SEC1 compression tag). */
-  readonly #offset: number;
 
   constructor(group: Group<E>, max: number, babySteps?: number) {
     check(Number.isSafeInteger(max) && max >= 0, 'max', 'must be a non-negative safe integer');
@@ -32,11 +33,11 @@ export class DiscreteLogTable<E> {
     this.#group = group;
     this.max = max;
     this.babySteps = b;
-    this.#offset = group.elementLength > 32 ? 1 : 0;
     let p = group.identity;
     for (let j = 0; j < b; j++) {
-      const key = prefixKey(group.encodeElement(p), this.#offset);
-      if (!this.#table.has(key)) this.#table.set(key, j);
+      const key = tableKey(group.encodeElement(p));
+      const seen = this.#table.get(key);
+      this.#table.set(key, seen === undefined ? j : typeof seen === 'number' ? [seen, j] : [...seen, j]);
       p = group.add(p, group.generator);
     }
     this.#giant = group.multiplyBase(BigInt(b));
@@ -47,8 +48,8 @@ export class DiscreteLogTable<E> {
     const g = this.#group;
     let t = target;
     for (let i = 0; i * this.babySteps <= this.max; i++) {
-      const j = this.#table.get(prefixKey(g.encodeElement(t), this.#offset));
-      if (j !== undefined) {
+      const hit = this.#table.get(tableKey(g.encodeElement(t)));
+      for (const j of hit === undefined ? [] : typeof hit === 'number' ? [hit] : hit) {
         const m = i * this.babySteps + j;
         if (m <= this.max && g.equals(g.multiplyBase(BigInt(m)), target)) return m;
       }

@@ -11,7 +11,7 @@ import { ristretto255 } from './groups/ristretto255.ts';
 
 export type Backend = 'noble' | 'libsodium' | 'auto';
 
-export const SUITES: readonly SuiteId[] = ['ristretto255', 'gost256b'];
+export const SUITES: readonly SuiteId[] = ['ristretto255', 'gost256b', 'belenios-2048'];
 
 export function isSuiteId(s: string): s is SuiteId {
   return (SUITES as readonly string[]).includes(s);
@@ -38,6 +38,13 @@ export async function loadGroup(suite: SuiteId, backend: Backend = 'noble'): Pro
       }
       const { gost256b } = await import('./groups/gost256b.ts');
       return gost256b;
+    }
+    case 'belenios-2048': {
+      if (backend === 'libsodium') {
+        throw new CryptoError('BAD_ARGUMENT', 'backend: libsodium has no belenios-2048; use noble');
+      }
+      const { belenios2048 } = await import('./groups/belenios-2048.ts');
+      return belenios2048;
     }
   }
 }

@@ -54,4 +54,46 @@ describe.each(allGroups)('encrypted answers ($name)', ({ group: g }) => {
     expect(verifyAnswer(g, CTX, y, { ...answer, overallProof: other.overallProof }, 3, bounds)).toBe(false);
     expect(verifyAnswer(g, new Uint8Array(32), y, answer, 3, bounds)).toBe(false);
   });
+
+  describe('blank vote (the blank choice comes first)', () => {
+    const bounds = { min: 1, max: 1, blank: true };
+
+    test('P-7.9 a blank vote alone is a valid answer, counted apart (an invalid ballot in the protocol)', () => {
+      const { answer, opening } = encryptAnswer(g, CTX, y, [1, 0, 0, 0], bounds);
+      expect(answer.choices).toHaveLength(4);
+      expect(verifyAnswer(g, CTX, y, answer, 3, bounds)).toBe(true);
+      expect(checkAnswerOpening(g, y, answer, opening)).toBe(true);
+      const voted = encryptAnswer(g, CTX, y, [0, 0, 1, 0], bounds).answer;
+      expect(verifyAnswer(g, CTX, y, voted, 3, bounds)).toBe(true);
+    });
+
+    test('blank together with a mark, or neither, is refused and cannot be forced through', () => {
+      expect(() => encryptAnswer(g, CTX, y, [1, 1, 0, 0], bounds)).toThrow(
+        expect.objectContaining({ code: 'BAD_ARGUMENT' }),
+      );
+      expect(() => encryptAnswer(g, CTX, y, [0, 0, 0, 0], bounds)).toThrow(
+        expect.objectContaining({ code: 'BAD_ARGUMENT' }),
+      );
+      // Blank plus a mark encrypted under looser rules fails the blank-aware statement.
+      const loose = encryptAnswer(g, CTX, y, [1, 1, 0, 0], { min: 0, max: 4 }).answer;
+      expect(verifyAnswer(g, CTX, y, loose, 3, bounds)).toBe(false);
+      // An answer made without the blank choice is not valid where blank is part of the ballot.
+      const noBlank = encryptAnswer(g, CTX, y, [0, 1, 0], { min: 1, max: 1 }).answer;
+      expect(verifyAnswer(g, CTX, y, noBlank, 3, bounds)).toBe(false);
+    });
+
+    test('with [min, max] = [1, 2] and blank: 1 or 2 marks, or blank alone', () => {
+      const b = { min: 1, max: 2, blank: true };
+      for (const marks of [
+        [0, 1, 1, 0],
+        [0, 0, 0, 1],
+        [1, 0, 0, 0],
+      ]) {
+        expect(verifyAnswer(g, CTX, y, encryptAnswer(g, CTX, y, marks, b).answer, 3, b)).toBe(true);
+      }
+      expect(() => encryptAnswer(g, CTX, y, [0, 1, 1, 1], b)).toThrow(
+        expect.objectContaining({ code: 'BAD_ARGUMENT' }),
+      );
+    });
+  });
 });

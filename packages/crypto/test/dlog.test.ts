@@ -31,4 +31,10 @@ describe.each(allGroups)('discrete log ($name)', ({ group: g }) => {
     const table = new DiscreteLogTable(g, 100_000, 17);
     expect(table.solve(g.multiplyBase(99_999n))).toBe(99_999);
   });
+
+  test('baby steps whose keys collide are all kept (gost256b: identity and g = (1, y) share a prefix)', () => {
+    // A table of 2 baby steps holds exactly 0·g and 1·g; every value must still be found.
+    const table = new DiscreteLogTable(g, 50, 2);
+    for (let m = 0; m <= 50; m++) expect(table.solve(g.multiplyBase(BigInt(m)))).toBe(m);
+  });
 });

@@ -61,19 +61,19 @@ describe.each(allGroups)('proofs ($name)', ({ group: g }) => {
     for (const m of [0, 1]) {
       test(`encrypts ${m}`, () => {
         const { ciphertext: ct, randomness: r } = encrypt(g, y, m);
-        const proof = proveMembership(g, CTX, y, ct, m, r, 0, 1);
+        const proof = proveMembership(g, CTX, y, ct, m, r, [0, 1]);
         expect(proof).toHaveLength(2);
-        expect(verifyMembership(g, CTX, y, ct, proof, 0, 1)).toBe(true);
-        expectTamperedMembershipFails(ct, proof, 0, 1);
+        expect(verifyMembership(g, CTX, y, ct, proof, [0, 1])).toBe(true);
+        expectTamperedMembershipFails(ct, proof, [0, 1]);
       });
     }
 
     test('a ciphertext of 2 cannot carry a valid 0/1 proof', () => {
       const { ciphertext: ct, randomness: r } = encrypt(g, y, 2);
-      expect(() => proveMembership(g, CTX, y, ct, 2, r, 0, 1)).toThrow(CryptoError);
+      expect(() => proveMembership(g, CTX, y, ct, 2, r, [0, 1])).toThrow(CryptoError);
       // A cheating prover who claims m = 1 for an encryption of 2 produces a proof that fails.
-      const forged = proveMembership(g, CTX, y, ct, 1, r, 0, 1);
-      expect(verifyMembership(g, CTX, y, ct, forged, 0, 1)).toBe(false);
+      const forged = proveMembership(g, CTX, y, ct, 1, r, [0, 1]);
+      expect(verifyMembership(g, CTX, y, ct, forged, [0, 1])).toBe(false);
     });
   });
 
@@ -86,17 +86,17 @@ describe.each(allGroups)('proofs ($name)', ({ group: g }) => {
         encs.map((e) => e.ciphertext),
       );
       const r = encs.reduce((acc, e) => mod(acc + e.randomness, q), 0n);
-      const proof = proveMembership(g, CTX, y, sum, 3, r, 1, 3);
+      const proof = proveMembership(g, CTX, y, sum, 3, r, [1, 2, 3]);
       expect(proof).toHaveLength(3);
-      expect(verifyMembership(g, CTX, y, sum, proof, 1, 3)).toBe(true);
-      expect(verifyMembership(g, CTX, y, sum, proof, 0, 2)).toBe(false);
-      expectTamperedMembershipFails(sum, proof, 1, 3);
+      expect(verifyMembership(g, CTX, y, sum, proof, [1, 2, 3])).toBe(true);
+      expect(verifyMembership(g, CTX, y, sum, proof, [0, 1, 2])).toBe(false);
+      expectTamperedMembershipFails(sum, proof, [1, 2, 3]);
     });
 
     test('exactly one mark (the DEG ballot): [1, 1]', () => {
       const { ciphertext, randomness } = encrypt(g, y, 1);
-      const proof = proveMembership(g, CTX, y, ciphertext, 1, randomness, 1, 1);
-      expect(verifyMembership(g, CTX, y, ciphertext, proof, 1, 1)).toBe(true);
+      const proof = proveMembership(g, CTX, y, ciphertext, 1, randomness, [1]);
+      expect(verifyMembership(g, CTX, y, ciphertext, proof, [1])).toBe(true);
       const two = encrypt(g, y, 2);
       expect(
         verifyMembership(
@@ -104,9 +104,8 @@ describe.each(allGroups)('proofs ($name)', ({ group: g }) => {
           CTX,
           y,
           two.ciphertext,
-          proveMembership(g, CTX, y, two.ciphertext, 1, two.randomness, 1, 1),
-          1,
-          1,
+          proveMembership(g, CTX, y, two.ciphertext, 1, two.randomness, [1]),
+          [1],
         ),
       ).toBe(false);
     });
@@ -115,8 +114,7 @@ describe.each(allGroups)('proofs ($name)', ({ group: g }) => {
   function expectTamperedMembershipFails(
     ct: Ciphertext<unknown>,
     proof: MembershipProof,
-    lo: number,
-    hi: number,
+    values: number[],
   ): void {
     const c = ct as Ciphertext<never>;
     const first = proof[0];
@@ -125,15 +123,15 @@ describe.each(allGroups)('proofs ($name)', ({ group: g }) => {
     const changedChallenge = [{ ...first, challenge: bump(first.challenge, q) }, ...rest];
     const changedResponse = [{ ...first, response: bump(first.response, q) }, ...rest];
     const nonCanonical = [{ ...first, challenge: first.challenge + q }, ...rest];
-    expect(verifyMembership(g, CTX, y, c, changedChallenge, lo, hi)).toBe(false);
-    expect(verifyMembership(g, CTX, y, c, changedResponse, lo, hi)).toBe(false);
-    expect(verifyMembership(g, CTX, y, c, nonCanonical, lo, hi)).toBe(false);
-    expect(verifyMembership(g, OTHER, y, c, proof, lo, hi)).toBe(false);
-    expect(verifyMembership(g, CTX, g.multiplyBase(3n), c, proof, lo, hi)).toBe(false);
-    const other = encrypt(g, y, lo).ciphertext;
-    expect(verifyMembership(g, CTX, y, other as never, proof, lo, hi)).toBe(false);
-    expect(verifyMembership(g, CTX, y, { alpha: c.beta, beta: c.alpha }, proof, lo, hi)).toBe(false);
-    expect(verifyMembership(g, CTX, y, c, proof.slice(0, -1), lo, hi)).toBe(false);
+    expect(verifyMembership(g, CTX, y, c, changedChallenge, values)).toBe(false);
+    expect(verifyMembership(g, CTX, y, c, changedResponse, values)).toBe(false);
+    expect(verifyMembership(g, CTX, y, c, nonCanonical, values)).toBe(false);
+    expect(verifyMembership(g, OTHER, y, c, proof, values)).toBe(false);
+    expect(verifyMembership(g, CTX, g.multiplyBase(3n), c, proof, values)).toBe(false);
+    const other = encrypt(g, y, values[0]!).ciphertext;
+    expect(verifyMembership(g, CTX, y, other as never, proof, values)).toBe(false);
+    expect(verifyMembership(g, CTX, y, { alpha: c.beta, beta: c.alpha }, proof, values)).toBe(false);
+    expect(verifyMembership(g, CTX, y, c, proof.slice(0, -1), values)).toBe(false);
   }
 
   test('partial decryption proof', () => {
