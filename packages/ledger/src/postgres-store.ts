@@ -50,8 +50,14 @@ export class PostgresLedgerStore implements LedgerStore {
   async acquireSequencer(): Promise<SequencerLease | null> {
     const client = await this.pool.connect();
     let lost = false;
+    let released = false;
+    // A dead session has lost its advisory lock; hand the broken connection back at once.
     const onError = (): void => {
       lost = true;
+      if (!released) {
+        released = true;
+        client.release(true);
+      }
     };
     client.on('error', onError);
     try {
@@ -61,6 +67,7 @@ export class PostgresLedgerStore implements LedgerStore {
       );
       if (lock.rows[0]?.locked !== true) {
         client.off('error', onError);
+        released = true;
         client.release();
         return null;
       }
@@ -71,7 +78,6 @@ export class PostgresLedgerStore implements LedgerStore {
         [this.logId],
       );
       const token = Number(row.rows[0]?.epoch);
-      let released = false;
       return {
         token,
         release: async () => {
@@ -91,7 +97,10 @@ export class PostgresLedgerStore implements LedgerStore {
       };
     } catch (e) {
       client.off('error', onError);
-      client.release(true);
+      if (!released) {
+        released = true;
+        client.release(true);
+      }
       throw e;
     }
   }

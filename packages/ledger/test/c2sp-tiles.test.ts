@@ -31,7 +31,7 @@ import {
   type Checkpoint,
   type TileFetcher,
 } from '../src/index.ts';
-import { ascii, b64, readVector, readVectorJson, readVectorText, vectorPath } from './helpers/vectors.ts';
+import { at, ascii, b64, readVector, readVectorJson, readVectorText, vectorPath } from './helpers/vectors.ts';
 import { existsSync } from 'node:fs';
 
 const TESSERA = 'tiles/tessera-testdata-log/log';
@@ -142,15 +142,15 @@ describe("C2SP tlog-tiles: Tessera's testdata log", () => {
 
   it('proves inclusion and consistency between every pair of checkpoints from the tiles', async () => {
     for (let n = 1; n <= 15; n++) {
-      const cpN = checkpoints[n] as Checkpoint;
+      const cpN = at(checkpoints, n);
       expect(unwrap(await rootFromTiles(n, fetchFor(n)))).toEqual(cpN.root);
       for (let i = 0; i < n; i++) {
         const proof = unwrap(await proveInclusionFromTiles(i, n, fetchFor(n)));
-        expect(verifyInclusion(hashLeaf(entries[i] as Uint8Array), i, n, proof, cpN.root).ok).toBe(true);
+        expect(verifyInclusion(hashLeaf(at(entries, i)), i, n, proof, cpN.root).ok).toBe(true);
       }
       for (let m = 1; m <= n; m++) {
         const proof = unwrap(await proveConsistencyFromTiles(m, n, fetchFor(n)));
-        expect(verifyConsistency(m, n, proof, (checkpoints[m] as Checkpoint).root, cpN.root).ok).toBe(true);
+        expect(verifyConsistency(m, n, proof, at(checkpoints, m).root, cpN.root).ok).toBe(true);
       }
     }
   });

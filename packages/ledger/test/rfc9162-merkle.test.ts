@@ -14,7 +14,7 @@ import {
   verifyInclusion,
 } from '../src/index.ts';
 import { sha256 } from '../src/sha256.ts';
-import { ascii, b64, hex, listJson, readVectorJson } from './helpers/vectors.ts';
+import { at, ascii, b64, hex, listJson, readVectorJson } from './helpers/vectors.ts';
 
 interface InclusionVector {
   leafIdx: number;
@@ -56,7 +56,7 @@ const bytesOf = (s: string | null): Uint8Array => b64(s ?? '');
 /** RFC 9162 §2.1.1 written as recursively as the RFC states it. */
 function naiveMth(leaves: Uint8Array[]): Uint8Array {
   if (leaves.length === 0) return emptyRoot();
-  if (leaves.length === 1) return hashLeaf(leaves[0] as Uint8Array);
+  if (leaves.length === 1) return hashLeaf(at(leaves, 0));
   let k = 1;
   while (k * 2 < leaves.length) k *= 2;
   return hashChildren(naiveMth(leaves.slice(0, k)), naiveMth(leaves.slice(k)));
@@ -157,15 +157,15 @@ describe('RFC 9162 §2.1 proofs for every (index, size) and (m, n) up to 70 leav
 
   it('inclusion proofs verify, and fail for a wrong index, leaf or root', () => {
     for (let n = 1; n <= N; n++) {
-      const root = roots[n] as Uint8Array;
+      const root = at(roots, n);
       for (let i = 0; i < n; i++) {
         const proof = tree.proveInclusion(i, n);
-        const leaf = hashLeaf(leaves[i] as Uint8Array);
+        const leaf = hashLeaf(at(leaves, i));
         expect(verifyInclusion(leaf, i, n, proof, root).ok).toBe(true);
         expect(rootFromInclusionProof(leaf, i, n, proof)).toEqual({ ok: true, value: root });
         if (n > 1) expect(verifyInclusion(leaf, (i + 1) % n, n, proof, root).ok).toBe(false);
         expect(verifyInclusion(hashLeaf(ascii('other')), i, n, proof, root).ok).toBe(false);
-        expect(verifyInclusion(leaf, i, n, proof, roots[n - 1] as Uint8Array).ok).toBe(false);
+        expect(verifyInclusion(leaf, i, n, proof, at(roots, n - 1)).ok).toBe(false);
       }
     }
   });
@@ -174,12 +174,12 @@ describe('RFC 9162 §2.1 proofs for every (index, size) and (m, n) up to 70 leav
     for (let n = 1; n <= N; n++) {
       for (let m = 1; m <= n; m++) {
         const proof = tree.proveConsistency(m, n);
-        const r1 = roots[m] as Uint8Array;
-        const r2 = roots[n] as Uint8Array;
+        const r1 = at(roots, m);
+        const r2 = at(roots, n);
         expect(verifyConsistency(m, n, proof, r1, r2).ok).toBe(true);
         if (m < n) {
           expect(verifyConsistency(m, n, proof, r2, r1).ok).toBe(false);
-          expect(verifyConsistency(m, n, proof, r1, roots[n - 1] as Uint8Array).ok).toBe(false);
+          expect(verifyConsistency(m, n, proof, r1, at(roots, n - 1)).ok).toBe(false);
           expect(verifyConsistency(m, n, proof.slice(1), r1, r2).ok).toBe(false);
           expect(verifyConsistency(m, n, [...proof, r1], r1, r2).ok).toBe(false);
         }

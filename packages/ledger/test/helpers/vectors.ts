@@ -19,6 +19,7 @@ export function readVectorText(...parts: string[]): string {
   return readFileSync(vectorPath(...parts), 'utf8');
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the vector's shape
 export function readVectorJson<T>(...parts: string[]): T {
   return JSON.parse(readVectorText(...parts)) as T;
 }
@@ -41,3 +42,10 @@ export function listJson(...parts: string[]): string[] {
 export const b64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'));
 export const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
 export const ascii = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
+
+/** `xs[i]`, failing the test if it is absent. */
+export function at<T>(xs: readonly T[], i: number): T {
+  const x = xs[i];
+  if (x === undefined) throw new Error(`no element ${i}`);
+  return x;
+}
