@@ -4,6 +4,7 @@
 // Prints one JSON object to stdout.
 import os from 'node:os';
 import { encryptAnswer, verifyAnswer } from '../src/answer.ts';
+import { BatchVerifier } from '../src/batch.ts';
 import { DiscreteLogTable } from '../src/dlog.ts';
 import { encrypt, generateKeyPair } from '../src/elgamal.ts';
 import { loadGroup } from '../src/suites.ts';
@@ -14,6 +15,7 @@ import { measure, progress, round } from './measure.ts';
 
 const CTX = new Uint8Array(32).fill(1);
 const OPTIONS = 6;
+const BATCH = 64;
 
 function benchGroup(g: AnyGroup): Record<string, unknown> {
   const k = g.randomScalar();
@@ -27,6 +29,11 @@ function benchGroup(g: AnyGroup): Record<string, unknown> {
   const { answer } = encryptAnswer(g, CTX, publicKey, marks, bounds);
   if (!verifyAnswer(g, CTX, publicKey, answer, OPTIONS, bounds))
     throw new Error('bench: answer does not verify');
+  const batchAnswers = Array.from({ length: BATCH }, (_, i) => {
+    const m = [0, 0, 0, 0, 0, 0];
+    m[i % OPTIONS] = 1;
+    return encryptAnswer(g, CTX, publicKey, m, bounds).answer;
+  });
   const { ciphertext } = encrypt(g, publicKey, 1);
   const share = partialDecrypt(g, CTX, { index: 1, secret: secretKey }, ciphertext);
 
@@ -43,6 +50,14 @@ function benchGroup(g: AnyGroup): Record<string, unknown> {
     blindedSecretMulPerSec: measure(() => g.multiplySecret(p, k)).opsPerSecond,
     encryptAnswer6Ms: measure(() => encryptAnswer(g, CTX, publicKey, marks, bounds), 2000).msPerOp,
     verifyAnswer6Ms: measure(() => verifyAnswer(g, CTX, publicKey, answer, OPTIONS, bounds), 2000).msPerOp,
+    verifyAnswer6BatchedMsPerBallot: round(
+      measure(() => {
+        const batch = new BatchVerifier(g, [publicKey]);
+        for (const a of batchAnswers) verifyAnswer(g, CTX, publicKey, a, OPTIONS, bounds, batch);
+        if (!batch.verify()) throw new Error('bench: batch fails');
+      }, 3000).msPerOp / BATCH,
+      3,
+    ),
     partialDecryptMs: measure(() => partialDecrypt(g, CTX, { index: 1, secret: secretKey }, ciphertext))
       .msPerOp,
     verifyPartialDecryptionMs: measure(() => verifyPartialDecryption(g, CTX, publicKey, ciphertext, share))

@@ -12,6 +12,7 @@
  * `@opendeg/election`; this module is the cryptographic core of it.
  */
 
+import type { BatchVerifier } from './batch.ts';
 import { CryptoError, check } from './errors.ts';
 import { encrypt, sumCiphertexts } from './elgamal.ts';
 import type { Ciphertext } from './elgamal.ts';
@@ -23,9 +24,9 @@ import type { MembershipProof } from './proofs/membership.ts';
 export interface EncryptedAnswer<E> {
   readonly choices: readonly Ciphertext<E>[];
   /** choiceProofs[i] proves choices[i] encrypts 0 or 1. */
-  readonly choiceProofs: readonly MembershipProof[];
+  readonly choiceProofs: readonly MembershipProof<E>[];
   /** Proves the sum of the choices encrypts a count in [min, max]. */
-  readonly overallProof: MembershipProof;
+  readonly overallProof: MembershipProof<E>;
 }
 
 export interface AnswerBounds {
@@ -138,6 +139,7 @@ export function verifyAnswer<E>(
   answer: EncryptedAnswer<E>,
   options: number,
   bounds: AnswerBounds,
+  batch?: BatchVerifier<E>,
 ): boolean {
   const { values, weights } = overallStatement(options, bounds);
   const n = weights.length;
@@ -145,7 +147,7 @@ export function verifyAnswer<E>(
   for (let i = 0; i < n; i++) {
     const c = answer.choices[i];
     const p = answer.choiceProofs[i];
-    if (c === undefined || p === undefined || !verifyMembership(g, context, publicKey, c, p, ZERO_ONE))
+    if (c === undefined || p === undefined || !verifyMembership(g, context, publicKey, c, p, ZERO_ONE, batch))
       return false;
   }
   return verifyMembership(
@@ -155,6 +157,7 @@ export function verifyAnswer<E>(
     weightedSum(g, answer.choices, weights),
     answer.overallProof,
     values,
+    batch,
   );
 }
 

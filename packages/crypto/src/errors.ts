@@ -24,7 +24,8 @@ export type CryptoErrorCode =
   | 'KEYFILE_TAMPERED'
   | 'KEYFILE_WRONG_ELECTION'
   | 'KEYFILE_WRONG_KEY_GROUP'
-  | 'BLIND_SIGNATURE_INVALID';
+  | 'BLIND_SIGNATURE_INVALID'
+  | 'NOT_CANONICAL_JSON';
 
 export class CryptoError extends Error {
   readonly code: CryptoErrorCode;

@@ -5,6 +5,7 @@
 
 export * from './errors.ts';
 export * from './bytes.ts';
+export * from './canonical-json.ts';
 export * from './group.ts';
 export * from './suites.ts';
 export { ristretto255, RISTRETTO255_ORDER } from './groups/ristretto255.ts';
@@ -27,5 +28,6 @@ export * from './threshold/pedersen-dkg.ts';
 export * from './threshold/decryption.ts';
 export * from './dlog.ts';
 export * from './answer.ts';
+export * from './batch.ts';
 export * from './blind-rsa.ts';
 export * from './key-part-file.ts';

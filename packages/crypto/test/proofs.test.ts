@@ -13,6 +13,7 @@ import {
 import type { Ciphertext } from '../src/elgamal.ts';
 import { mod } from '../src/group.ts';
 import { proveDleq, verifyDleq } from '../src/proofs/dleq.ts';
+import { BatchVerifier } from '../src/batch.ts';
 import { proveMembership, verifyMembership } from '../src/proofs/membership.ts';
 import type { MembershipProof } from '../src/proofs/membership.ts';
 import { proveSchnorr, verifySchnorr } from '../src/proofs/schnorr.ts';
@@ -111,28 +112,68 @@ describe.each(allGroups)('proofs ($name)', ({ group: g }) => {
     });
   });
 
+  /** Verifies one by one and in a batch; the two must agree. */
+  function verifyBoth(
+    context: Uint8Array,
+    key: unknown,
+    ct: Ciphertext<unknown>,
+    proof: MembershipProof<unknown>,
+    values: number[],
+  ): boolean {
+    const single = verifyMembership(g, context, key, ct, proof, values);
+    const batch = new BatchVerifier(g, [key]);
+    const batched = verifyMembership(g, context, key, ct, proof, values, batch) && batch.verify();
+    expect(batched).toBe(single);
+    return single;
+  }
+
   function expectTamperedMembershipFails(
     ct: Ciphertext<unknown>,
-    proof: MembershipProof,
+    proof: MembershipProof<unknown>,
     values: number[],
   ): void {
-    const c = ct as Ciphertext<never>;
     const first = proof[0];
     if (first === undefined) throw new Error('empty proof');
     const rest = proof.slice(1);
-    const changedChallenge = [{ ...first, challenge: bump(first.challenge, q) }, ...rest];
-    const changedResponse = [{ ...first, response: bump(first.response, q) }, ...rest];
-    const nonCanonical = [{ ...first, challenge: first.challenge + q }, ...rest];
-    expect(verifyMembership(g, CTX, y, c, changedChallenge, values)).toBe(false);
-    expect(verifyMembership(g, CTX, y, c, changedResponse, values)).toBe(false);
-    expect(verifyMembership(g, CTX, y, c, nonCanonical, values)).toBe(false);
-    expect(verifyMembership(g, OTHER, y, c, proof, values)).toBe(false);
-    expect(verifyMembership(g, CTX, g.multiplyBase(3n), c, proof, values)).toBe(false);
+    const variants: [string, MembershipProof<unknown>][] = [
+      ['changed challenge', [{ ...first, challenge: bump(first.challenge, q) }, ...rest]],
+      ['changed response', [{ ...first, response: bump(first.response, q) }, ...rest]],
+      ['non-canonical challenge', [{ ...first, challenge: first.challenge + q }, ...rest]],
+      ['changed commitment A', [{ ...first, commitmentA: g.add(first.commitmentA, g.generator) }, ...rest]],
+      ['changed commitment B', [{ ...first, commitmentB: g.add(first.commitmentB, g.generator) }, ...rest]],
+      ['branches swapped', [...rest, first]],
+      ['a branch missing', proof.slice(0, -1)],
+    ];
+    for (const [what, bad] of variants) expect(verifyBoth(CTX, y, ct, bad, values), what).toBe(false);
+    expect(verifyBoth(OTHER, y, ct, proof, values), 'other election').toBe(false);
+    expect(verifyBoth(CTX, g.multiplyBase(3n), ct, proof, values), 'other key').toBe(false);
     const other = encrypt(g, y, values[0]!).ciphertext;
-    expect(verifyMembership(g, CTX, y, other as never, proof, values)).toBe(false);
-    expect(verifyMembership(g, CTX, y, { alpha: c.beta, beta: c.alpha }, proof, values)).toBe(false);
-    expect(verifyMembership(g, CTX, y, c, proof.slice(0, -1), values)).toBe(false);
+    expect(verifyBoth(CTX, y, other, proof, values), 'swapped ciphertext').toBe(false);
+    expect(verifyBoth(CTX, y, { alpha: ct.beta, beta: ct.alpha }, proof, values), 'α and β swapped').toBe(
+      false,
+    );
   }
+
+  test('batch verification: many valid proofs pass together; one bad proof fails the batch', () => {
+    const batch = new BatchVerifier(g, [y]);
+    const items = [0, 1, 1, 0, 1].map((m) => {
+      const { ciphertext, randomness } = encrypt(g, y, m);
+      return { ciphertext, proof: proveMembership(g, CTX, y, ciphertext, m, randomness, [0, 1]) };
+    });
+    for (const it of items)
+      expect(verifyMembership(g, CTX, y, it.ciphertext, it.proof, [0, 1], batch)).toBe(true);
+    expect(batch.equations).toBe(items.length * 4);
+    expect(batch.verify()).toBe(true);
+    // A proof whose response was altered and whose challenge sum still holds passes the hash check
+    // but not the batch: the batch as a whole must fail.
+    const bad = new BatchVerifier(g, [y]);
+    items.forEach((it, i) => {
+      const proof =
+        i === 2 ? [{ ...it.proof[0]!, response: bump(it.proof[0]!.response, q) }, it.proof[1]!] : it.proof;
+      verifyMembership(g, CTX, y, it.ciphertext, proof, [0, 1], bad);
+    });
+    expect(bad.verify()).toBe(false);
+  });
 
   test('partial decryption proof', () => {
     const { ciphertext: ct } = encrypt(g, y, 1);

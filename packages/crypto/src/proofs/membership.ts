@@ -12,23 +12,34 @@
  * A = w·g, B = w·Y; every other branch is simulated with random (c_j, z_j):
  * A_j = z_j·g − c_j·α, B_j = z_j·Y − c_j·(β − v_j·g).
  * c = H(ctx, Y, α, β, values, A₀, B₀, …); c_real = c − Σ_{other} c_j; z_real = w + c_real·r.
- * The proof is the list of (c_j, z_j); the verifier rebuilds every A_j, B_j and checks Σ c_j = c.
+ *
+ * The proof carries the commitments (A_j, B_j) with (c_j, z_j). The verifier hashes the
+ * commitments, checks Σ c_j = c, and checks each branch's two equations
+ *   z_j·g = A_j + c_j·α   and   z_j·Y = B_j + c_j·(β − v_j·g),
+ * either one by one or, across many proofs, as one random linear combination (`BatchVerifier`).
+ * Carrying the commitments is what makes batching possible: a (c, z)-only proof forces the verifier
+ * to recompute every commitment before it can even hash.
  */
 
 import { CryptoError, check } from '../errors.ts';
+import type { BatchVerifier } from '../batch.ts';
 import { mod } from '../group.ts';
 import type { Group } from '../group.ts';
 import type { Ciphertext } from '../elgamal.ts';
 import { Transcript } from '../transcript.ts';
 import { inRange } from './schnorr.ts';
 
-export interface MembershipBranch {
+export interface MembershipBranch<E> {
+  /** A_j */
+  readonly commitmentA: E;
+  /** B_j */
+  readonly commitmentB: E;
   readonly challenge: bigint;
   readonly response: bigint;
 }
 
 /** One branch per allowed value, in the order of the set. */
-export type MembershipProof = readonly MembershipBranch[];
+export type MembershipProof<E> = readonly MembershipBranch<E>[];
 
 /** Largest number of branches accepted: bounds the verifier's work on hostile input. */
 export const MAX_BRANCHES = 1024;
@@ -41,7 +52,7 @@ function challengeFor<E>(
   y: E,
   ct: Ciphertext<E>,
   values: readonly number[],
-  commitments: readonly E[],
+  proof: readonly { commitmentA: E; commitmentB: E }[],
 ): bigint {
   const t = new Transcript(g, PROTOCOL, context)
     .appendElement('Y', y)
@@ -49,7 +60,8 @@ function challengeFor<E>(
     .appendElement('beta', ct.beta)
     .appendU32('values', values.length);
   values.forEach((v, i) => t.appendU32(`values[${i}]`, v));
-  return t.appendElements('commitments', commitments).challenge();
+  proof.forEach((b, i) => t.appendElement(`A[${i}]`, b.commitmentA).appendElement(`B[${i}]`, b.commitmentB));
+  return t.challenge();
 }
 
 /** The set {lo, lo + 1, …, hi}. */
@@ -60,10 +72,10 @@ export function valueRange(lo: number, hi: number): number[] {
   return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
 }
 
-/** β − j·g, without a scalar multiplication for the common j = 0 and j = 1. */
-function shift<E>(g: Group<E>, beta: E, j: number): E {
-  if (j === 0) return beta;
-  return g.subtract(beta, j === 1 ? g.generator : g.multiplyBase(BigInt(j)));
+/** β − v·g, without a scalar multiplication for the common v = 0 and v = 1. */
+function shift<E>(g: Group<E>, beta: E, v: number): E {
+  if (v === 0) return beta;
+  return g.subtract(beta, v === 1 ? g.generator : g.multiplyBase(BigInt(v)));
 }
 
 /** The set must be non-empty, strictly increasing, of u32 integers, and not too large. */
@@ -83,62 +95,87 @@ export function proveMembership<E>(
   m: number,
   randomness: bigint,
   values: readonly number[],
-): MembershipProof {
+): MembershipProof<E> {
   checkValues(values);
   const real = values.indexOf(m);
   if (real < 0) throw new CryptoError('BAD_ARGUMENT', `m: ${m} is not an allowed value`);
   const q = g.order;
-  const count = values.length;
   const w = g.randomScalar();
-  const challenges: bigint[] = new Array<bigint>(count).fill(0n);
-  const responses: bigint[] = new Array<bigint>(count).fill(0n);
-  const commitments: E[] = [];
-  for (let i = 0; i < count; i++) {
+  const branches = values.map((v, i) => {
     if (i === real) {
-      commitments.push(g.multiplyBase(w), g.multiplySecret(publicKey, w));
-      continue;
+      return {
+        commitmentA: g.multiplyBase(w),
+        commitmentB: g.multiplySecret(publicKey, w),
+        challenge: 0n,
+        response: 0n,
+      };
     }
     const c = g.randomScalar();
     const z = g.randomScalar();
-    challenges[i] = c;
-    responses[i] = z;
-    const shifted = shift(g, ct.beta, values[i] ?? 0);
-    commitments.push(
-      g.subtract(g.multiplyBase(z), g.multiply(ct.alpha, c)),
-      g.subtract(g.multiply(publicKey, z), g.multiply(shifted, c)),
-    );
-  }
-  const c = challengeFor(g, context, publicKey, ct, values, commitments);
-  let others = 0n;
-  for (let i = 0; i < count; i++) if (i !== real) others += challenges[i] ?? 0n;
+    return {
+      commitmentA: g.subtract(g.multiplyBase(z), g.multiply(ct.alpha, c)),
+      commitmentB: g.subtract(g.multiply(publicKey, z), g.multiply(shift(g, ct.beta, v), c)),
+      challenge: c,
+      response: z,
+    };
+  });
+  const c = challengeFor(g, context, publicKey, ct, values, branches);
+  const others = branches.reduce((acc, b, i) => (i === real ? acc : acc + b.challenge), 0n);
   const cReal = mod(c - others, q);
-  challenges[real] = cReal;
-  responses[real] = mod(w + cReal * randomness, q);
-  return challenges.map((challenge, i) => ({ challenge, response: responses[i] ?? 0n }));
+  const realBranch = branches[real];
+  if (realBranch === undefined) throw new Error('unreachable: real branch');
+  branches[real] = { ...realBranch, challenge: cReal, response: mod(w + cReal * randomness, q) };
+  return branches;
 }
 
+/**
+ * Verifies a membership proof. With `batch`, the hash and challenge-sum checks are made now and
+ * the branch equations are added to the batch (shared bases: 0 = g, 1 = the election key Y, as
+ * given to the `BatchVerifier` constructor); the proof is valid only if `batch.verify()` is too.
+ */
 export function verifyMembership<E>(
   g: Group<E>,
   context: Uint8Array,
   publicKey: E,
   ct: Ciphertext<E>,
-  proof: MembershipProof,
+  proof: MembershipProof<E>,
   values: readonly number[],
+  batch?: BatchVerifier<E>,
 ): boolean {
   checkValues(values);
   if (proof.length !== values.length) return false;
-  const commitments: E[] = [];
   let sum = 0n;
-  for (let i = 0; i < proof.length; i++) {
-    const branch = proof[i];
-    if (branch === undefined || !inRange(g, branch.challenge) || !inRange(g, branch.response)) return false;
-    const { challenge: c, response: z } = branch;
-    sum += c;
-    const shifted = shift(g, ct.beta, values[i] ?? 0);
-    commitments.push(
-      g.subtract(g.multiplyBase(z), g.multiply(ct.alpha, c)),
-      g.subtract(g.multiply(publicKey, z), g.multiply(shifted, c)),
-    );
+  for (const b of proof) {
+    if (!inRange(g, b.challenge) || !inRange(g, b.response)) return false;
+    sum += b.challenge;
   }
-  return mod(sum, g.order) === challengeFor(g, context, publicKey, ct, values, commitments);
+  if (mod(sum, g.order) !== challengeFor(g, context, publicKey, ct, values, proof)) return false;
+  for (let i = 0; i < proof.length; i++) {
+    const b = proof[i];
+    const v = values[i];
+    if (b === undefined || v === undefined) return false;
+    const { commitmentA: a, commitmentB: bb, challenge: c, response: z } = b;
+    if (batch !== undefined) {
+      // z·g − A − c·α = 0
+      batch.addEquation(
+        [
+          [a, -1n],
+          [ct.alpha, -c],
+        ],
+        [z, 0n],
+      );
+      // z·Y − B − c·β + c·v·g = 0
+      batch.addEquation(
+        [
+          [bb, -1n],
+          [ct.beta, -c],
+        ],
+        [c * BigInt(v), z],
+      );
+      continue;
+    }
+    if (!g.equals(g.multiplyBase(z), g.add(a, g.multiply(ct.alpha, c)))) return false;
+    if (!g.equals(g.multiply(publicKey, z), g.add(bb, g.multiply(shift(g, ct.beta, v), c)))) return false;
+  }
+  return true;
 }
