@@ -82,7 +82,7 @@ export async function serveTile(source: LedgerReadStore, req: TileRequest): Prom
     }
     default: {
       if (typeof level !== 'number') return assertNever(level);
-      const [tile] = await source.readTiles([{ level, index }]);
+      const [tile] = await source.readTiles([{ level, index, width }]);
       if (tile === undefined || tile.length < width * HASH_SIZE) return text(404, 'tile not stored');
       return {
         status: 200,

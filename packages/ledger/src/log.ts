@@ -317,7 +317,8 @@ export class Ledger implements LedgerReadStore {
       return;
     }
     this.committed = { edge, checkpoint: next };
-    for (const t of tiles) this.cache.offer(t, t.hashes);
+    for (const t of tiles)
+      this.cache.offer({ level: t.level, index: t.index, width: t.hashes.length / 32 }, t.hashes);
 
     // 5. Witness cosignatures.
     const cosigners = await this.witness(next);

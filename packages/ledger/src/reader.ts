@@ -4,13 +4,14 @@
  * cache of full tiles.
  */
 
-import { fail, type Result } from './errors.ts';
+import { fail, ok, type Result } from './errors.ts';
 import type { LedgerReadStore, StoredCheckpoint, TileKey } from './store.ts';
 import { TileCache } from './tile-cache.ts';
 import { proveConsistencyFromTiles, proveInclusionFromTiles, rootFromTiles } from './tile-prover.ts';
 
 export class LedgerReader implements LedgerReadStore {
   private readonly cache: TileCache;
+  private knownSize = 0;
 
   constructor(
     private readonly store: LedgerReadStore,
@@ -41,20 +42,35 @@ export class LedgerReader implements LedgerReadStore {
     return out;
   }
 
+  /**
+   * The tree size to prove against: `size` if a checkpoint has covered it (proofs, and the tile
+   * prefixes cached for them, never reach beyond a committed checkpoint), else the latest.
+   */
+  private async committedSize(size: number | undefined): Promise<Result<number>> {
+    if (size === undefined || size > this.knownSize) {
+      this.knownSize = Math.max(this.knownSize, (await this.store.loadCheckpoint())?.size ?? 0);
+    }
+    const n = size ?? this.knownSize;
+    if (n > this.knownSize) return fail('OUT_OF_RANGE', `reader: no checkpoint covers size ${n}`);
+    return ok(n);
+  }
+
   async proveInclusion(index: number, size?: number): Promise<Result<Uint8Array[]>> {
-    const n = size ?? (await this.store.loadCheckpoint())?.size ?? 0;
-    return proveInclusionFromTiles(index, n, (keys) => this.readTiles(keys));
+    const n = await this.committedSize(size);
+    if (!n.ok) return n;
+    return proveInclusionFromTiles(index, n.value, (keys) => this.readTiles(keys));
   }
 
   async proveConsistency(oldSize: number, newSize?: number): Promise<Result<Uint8Array[]>> {
-    const n = newSize ?? (await this.store.loadCheckpoint())?.size ?? 0;
-    return proveConsistencyFromTiles(oldSize, n, (keys) => this.readTiles(keys));
+    const n = await this.committedSize(newSize);
+    if (!n.ok) return n;
+    return proveConsistencyFromTiles(oldSize, n.value, (keys) => this.readTiles(keys));
   }
 
   async root(size: number): Promise<Result<Uint8Array>> {
-    const cp = await this.store.loadCheckpoint();
-    if (cp === null || size > cp.size) return fail('OUT_OF_RANGE', `reader: no tree of size ${size}`);
-    return rootFromTiles(size, (keys) => this.readTiles(keys));
+    const n = await this.committedSize(size);
+    if (!n.ok) return n;
+    return rootFromTiles(n.value, (keys) => this.readTiles(keys));
   }
 
   /** Forgets cached tiles (e.g. after the store was replaced in a test). */

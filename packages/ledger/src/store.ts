@@ -48,6 +48,11 @@ export interface StoredTile {
 export interface TileKey {
   readonly level: number;
   readonly index: number;
+  /**
+   * How many hashes of the tile the caller's tree covers (1..256). Stores ignore it and return
+   * what they hold; caches use it to serve and to keep only committed prefixes.
+   */
+  readonly width?: number;
 }
 
 export interface SequencerLease {

@@ -19,20 +19,26 @@ import {
   type Subtree,
 } from './merkle.ts';
 import { tileKeyString, type TileKey } from './store.ts';
-import { slotWidth, TILE_HEIGHT, tileSlotOf } from './tiles.ts';
+import { hashesAtTileLevel, slotWidth, TILE_HEIGHT, TILE_WIDTH, tileSlotOf } from './tiles.ts';
 
 /** Reads tiles (bytes possibly wider than needed; undefined when absent). */
 export type TileFetcher = (keys: readonly TileKey[]) => Promise<(Uint8Array | undefined)[]>;
 
-/** Fetches the tiles that a set of leaf ranges needs and returns a memoising node reader. */
+/**
+ * Fetches the tiles that a set of leaf ranges of the tree of `size` leaves needs and returns a
+ * memoising node reader. Each request carries the width of the tile that the tree covers.
+ */
 export async function nodeReaderFor(
   ranges: readonly LeafRange[],
+  size: number,
   fetch: TileFetcher,
 ): Promise<Result<NodeReader>> {
   const need = new Map<string, { key: TileKey; width: number }>();
   for (const node of subtreesForRanges(ranges)) {
     const slot = tileSlotOf(node);
-    const key = { level: slot.level, index: slot.index };
+    const covered = Math.min(TILE_WIDTH, hashesAtTileLevel(size, slot.level) - slot.index * TILE_WIDTH);
+    invariant(covered >= slotWidth(slot), 'proof node lies within the tree');
+    const key = { level: slot.level, index: slot.index, width: covered };
     const k = tileKeyString(key);
     const width = Math.max(need.get(k)?.width ?? 0, slotWidth(slot));
     need.set(k, { key, width });
@@ -79,7 +85,7 @@ export async function proveInclusionFromTiles(
     return fail('OUT_OF_RANGE', `inclusion: index ${index} not in a tree of ${size}`);
   }
   const ranges = inclusionProofRanges(index, size);
-  const read = await nodeReaderFor(ranges, fetch);
+  const read = await nodeReaderFor(ranges, size, fetch);
   if (!read.ok) return read;
   return ok(ranges.map(([s, e]) => hashRange(s, e, read.value)));
 }
@@ -94,14 +100,14 @@ export async function proveConsistencyFromTiles(
   }
   if (oldSize === 0 || oldSize === newSize) return ok([]);
   const ranges = consistencyProofRanges(oldSize, newSize);
-  const read = await nodeReaderFor(ranges, fetch);
+  const read = await nodeReaderFor(ranges, newSize, fetch);
   if (!read.ok) return read;
   return ok(ranges.map(([s, e]) => hashRange(s, e, read.value)));
 }
 
 export async function rootFromTiles(size: number, fetch: TileFetcher): Promise<Result<Uint8Array>> {
   if (size === 0) return ok(emptyRoot());
-  const read = await nodeReaderFor([[0, size]], fetch);
+  const read = await nodeReaderFor([[0, size]], size, fetch);
   if (!read.ok) return read;
   return ok(hashRange(0, size, read.value));
 }
@@ -116,7 +122,7 @@ export async function proveInclusionBatch(
   fetch: TileFetcher,
 ): Promise<Result<Uint8Array[][]>> {
   const perLeaf = indices.map((i) => inclusionProofRanges(i, size));
-  const read = await nodeReaderFor(perLeaf.flat(), fetch);
+  const read = await nodeReaderFor(perLeaf.flat(), size, fetch);
   if (!read.ok) return read;
   return ok(perLeaf.map((ranges) => ranges.map(([s, e]) => hashRange(s, e, read.value))));
 }
