@@ -131,7 +131,51 @@ export function encryptAnswer<E>(
   };
 }
 
-/** `options` counts the question's options, without the blank choice. */
+/** Which parts of an answer fail: the indices of bad choices (shape or 0/1 proof) and the overall proof. */
+export interface AnswerCheck {
+  readonly shape: boolean;
+  readonly badChoices: readonly number[];
+  readonly overall: boolean;
+}
+
+/**
+ * Checks every part of an answer and says which fail. `options` counts the question's options,
+ * without the blank choice. With `batch`, equations are deferred (see `verifyMembership`).
+ */
+export function checkAnswer<E>(
+  g: Group<E>,
+  context: Uint8Array,
+  publicKey: E,
+  answer: EncryptedAnswer<E>,
+  options: number,
+  bounds: AnswerBounds,
+  batch?: BatchVerifier<E>,
+): AnswerCheck {
+  const { values, weights } = overallStatement(options, bounds);
+  const n = weights.length;
+  if (answer.choices.length !== n || answer.choiceProofs.length !== n) {
+    return { shape: false, badChoices: [], overall: false };
+  }
+  const badChoices: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = answer.choices[i];
+    const p = answer.choiceProofs[i];
+    if (c === undefined || p === undefined || !verifyMembership(g, context, publicKey, c, p, ZERO_ONE, batch)) {
+      badChoices.push(i);
+    }
+  }
+  const overall = verifyMembership(
+    g,
+    context,
+    publicKey,
+    weightedSum(g, answer.choices, weights),
+    answer.overallProof,
+    values,
+    batch,
+  );
+  return { shape: true, badChoices, overall };
+}
+
 export function verifyAnswer<E>(
   g: Group<E>,
   context: Uint8Array,
@@ -141,24 +185,8 @@ export function verifyAnswer<E>(
   bounds: AnswerBounds,
   batch?: BatchVerifier<E>,
 ): boolean {
-  const { values, weights } = overallStatement(options, bounds);
-  const n = weights.length;
-  if (answer.choices.length !== n || answer.choiceProofs.length !== n) return false;
-  for (let i = 0; i < n; i++) {
-    const c = answer.choices[i];
-    const p = answer.choiceProofs[i];
-    if (c === undefined || p === undefined || !verifyMembership(g, context, publicKey, c, p, ZERO_ONE, batch))
-      return false;
-  }
-  return verifyMembership(
-    g,
-    context,
-    publicKey,
-    weightedSum(g, answer.choices, weights),
-    answer.overallProof,
-    values,
-    batch,
-  );
+  const r = checkAnswer(g, context, publicKey, answer, options, bounds, batch);
+  return r.shape && r.badChoices.length === 0 && r.overall;
 }
 
 /**

@@ -1,0 +1,16 @@
+/**
+ * @opendeg/election — the verifiable election: manifest, ballots and credentials, validation,
+ * running tallies, threshold decryption, the election record and its verifier.
+ */
+
+export * from './errors.ts';
+export * from './codec.ts';
+export * from './manifest.ts';
+export * from './credential.ts';
+export * from './ballot.ts';
+export * from './validate.ts';
+export * from './tally.ts';
+export * from './trustee.ts';
+export * from './decrypt.ts';
+export * from './record.ts';
+export * from './verify.ts';

@@ -1,0 +1,332 @@
+/**
+ * Ballot validation as the ballot box runs it (P-6.10) and as every verifier re-runs it.
+ * Every check has an ID; all failures are collected, not just the first.
+ *
+ *   B.1  format          the ballot parses: the expected members, nothing else
+ *   B.2  election        it is for this election (manifest hash)
+ *   B.3  region          the region exists; one answer per question, one choice per option (+ blank)
+ *   B.4  encoding        every element and scalar is canonical and in the group
+ *   B.5  credential      the credential is certified by the region's issuer (blind signature)
+ *   B.6  credential-once the credential has not voted before
+ *   B.7  signature       the credential key signed this ballot
+ *   B.8  choice-proofs   each option's ciphertext encrypts 0 or 1
+ *   B.9  overall-proofs  each question's marks are within its bounds (or a blank vote alone)
+ *   B.10 not-challenged  the vote is not one that was challenged (and so revealed)
+ *
+ * A ballot for another region's key group fails B.8/B.9: its proofs are for another key.
+ */
+
+import { checkAnswer, checkAnswerOpening, CryptoError, verifySchnorrSignature } from '@opendeg/crypto';
+import type { BatchVerifier, EncryptedAnswer } from '@opendeg/crypto';
+import {
+  answerBounds,
+  ballotSigningMessage,
+  CHALLENGED_FORMAT,
+  marksToSelection,
+  trackerOf,
+  VOTE_FORMAT,
+} from './ballot.ts';
+import type { BallotJson, ChallengedVoteJson, EncryptedVoteJson, Selection, Tracker } from './ballot.ts';
+import {
+  asArray,
+  asObject,
+  asString,
+  decodeAnswerJson,
+  decodeChallengeResponse,
+  decodeElementHex,
+  decodeScalarHex,
+  onlyKeys,
+} from './codec.ts';
+import { credentialId, verifyCredential } from './credential.ts';
+import { ElectionError } from './errors.ts';
+import type { CheckFailure } from './errors.ts';
+import type { Election, KeyGroupContext, RegionContext } from './manifest.ts';
+
+export const BALLOT_CHECKS = {
+  'B.1': 'format',
+  'B.2': 'election',
+  'B.3': 'region',
+  'B.4': 'encoding',
+  'B.5': 'credential',
+  'B.6': 'credential-once',
+  'B.7': 'signature',
+  'B.8': 'choice-proofs',
+  'B.9': 'overall-proofs',
+  'B.10': 'not-challenged',
+} as const;
+
+export type BallotCheckId = keyof typeof BALLOT_CHECKS;
+
+export interface BallotValidationOptions {
+  /** Whether this credential already voted (the box asks its table; the verifier its running set). */
+  isCredentialUsed?: (id: string) => boolean;
+  /** Whether this tracker belongs to a challenged vote. */
+  isChallenged?: (trackerHash: string) => boolean;
+  /** Defer proof equations into a batch; the caller must check `batch.verify()`. */
+  batch?: BatchVerifier<unknown>;
+}
+
+export interface ValidBallot<E> {
+  readonly region: RegionContext;
+  readonly keyGroup: KeyGroupContext<E>;
+  readonly answers: readonly EncryptedAnswer<E>[];
+  readonly credentialId: string;
+  readonly tracker: Tracker;
+}
+
+export type BallotValidation<E> =
+  | { readonly ok: true; readonly ballot: ValidBallot<E> }
+  | { readonly ok: false; readonly failures: readonly CheckFailure[]; readonly tracker?: Tracker };
+
+const fail = (check: BallotCheckId, message: string): CheckFailure => ({ check, message });
+
+interface DecodedVote<E> {
+  readonly region: RegionContext;
+  readonly keyGroup: KeyGroupContext<E>;
+  readonly answers: EncryptedAnswer<E>[];
+}
+
+/** B.1–B.4 for an encrypted vote. Returns the decoded vote or the failures. */
+function decodeVote<E>(
+  election: Election<E>,
+  j: unknown,
+  path: string,
+): { ok: true; vote: DecodedVote<E>; json: EncryptedVoteJson } | { ok: false; failures: CheckFailure[] } {
+  let o: Record<string, unknown>;
+  try {
+    o = asObject(j, path);
+    onlyKeys(o, ['format', 'election', 'region', 'answers'], path);
+    if (o.format !== VOTE_FORMAT)
+      throw new ElectionError('MALFORMED', `expected "${VOTE_FORMAT}"`, { path: `${path}.format` });
+    asString(o.election, `${path}.election`);
+    asString(o.region, `${path}.region`);
+    asArray(o.answers, `${path}.answers`, 64);
+  } catch (e) {
+    return { ok: false, failures: [fail('B.1', errorText(e))] };
+  }
+  const json = o as unknown as EncryptedVoteJson;
+  if (json.election !== election.hashHex) {
+    return {
+      ok: false,
+      failures: [fail('B.2', `ballot is for election ${json.election.slice(0, 16)}…, not this one`)],
+    };
+  }
+  const region = election.regions.get(json.region);
+  const keyGroup = region === undefined ? undefined : election.keyGroups.get(region.def.keyGroup);
+  if (region === undefined || keyGroup === undefined) {
+    return { ok: false, failures: [fail('B.3', `unknown region "${json.region}"`)] };
+  }
+  const questions = region.style.questions;
+  if (json.answers.length !== questions.length) {
+    return {
+      ok: false,
+      failures: [fail('B.3', `${json.answers.length} answers for ${questions.length} questions`)],
+    };
+  }
+  const answers: EncryptedAnswer<E>[] = [];
+  const failures: CheckFailure[] = [];
+  json.answers.forEach((a, i) => {
+    try {
+      const answer = decodeAnswerJson(election.group, a, `${path}.answers[${i}]`);
+      const q = questions[i];
+      const expected = (q?.options.length ?? 0) + (q?.blank === true ? 1 : 0);
+      if (answer.choices.length !== expected) {
+        failures.push(
+          fail('B.3', `question ${q?.id ?? i}: ${answer.choices.length} choices, expected ${expected}`),
+        );
+      }
+      answers.push(answer);
+    } catch (e) {
+      failures.push(
+        fail(
+          e instanceof ElectionError && /NON_CANONICAL|IDENTITY|BAD_LENGTH/.test(e.message) ? 'B.4' : 'B.1',
+          errorText(e),
+        ),
+      );
+    }
+  });
+  if (failures.length > 0) return { ok: false, failures };
+  return { ok: true, vote: { region, keyGroup, answers }, json };
+}
+
+/** B.8–B.9 for a decoded vote. */
+function checkProofs<E>(
+  election: Election<E>,
+  vote: DecodedVote<E>,
+  batch?: BatchVerifier<E>,
+): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  vote.region.style.questions.forEach((q, i) => {
+    const answer = vote.answers[i];
+    if (answer === undefined) return;
+    const r = checkAnswer(
+      election.group,
+      election.hash,
+      vote.keyGroup.publicKey,
+      answer,
+      q.options.length,
+      answerBounds(q),
+      batch,
+    );
+    if (!r.shape) failures.push(fail('B.3', `question ${q.id}: wrong number of choices or proofs`));
+    for (const c of r.badChoices)
+      failures.push(fail('B.8', `question ${q.id}, choice ${c}: 0/1 proof fails`));
+    if (!r.overall) failures.push(fail('B.9', `question ${q.id}: overall proof fails`));
+  });
+  return failures;
+}
+
+/** Validates a cast ballot; collects every failure. */
+export async function validateBallot<E>(
+  election: Election<E>,
+  j: unknown,
+  options: BallotValidationOptions = {},
+): Promise<BallotValidation<E>> {
+  let o: Record<string, unknown>;
+  try {
+    o = asObject(j, '$');
+    onlyKeys(o, ['vote', 'credential', 'signature'], '$');
+    const c = asObject(o.credential, '$.credential');
+    onlyKeys(c, ['publicKey', 'prefix', 'signature'], '$.credential');
+    asString(c.publicKey, '$.credential.publicKey');
+    asString(c.prefix, '$.credential.prefix');
+    asString(c.signature, '$.credential.signature');
+    const s = asObject(o.signature, '$.signature');
+    onlyKeys(s, ['c', 'z'], '$.signature');
+  } catch (e) {
+    return { ok: false, failures: [fail('B.1', errorText(e))] };
+  }
+  const decoded = decodeVote(election, o.vote, '$.vote');
+  if (!decoded.ok) return { ok: false, failures: decoded.failures };
+  const ballot = o as unknown as BallotJson;
+  const tracker = trackerOf(decoded.json);
+  const failures: CheckFailure[] = [];
+  const g = election.group;
+
+  let credentialKey: E | undefined;
+  let signature: { challenge: bigint; response: bigint } | undefined;
+  try {
+    credentialKey = decodeElementHex(g, ballot.credential.publicKey, '$.credential.publicKey');
+    signature = decodeChallengeResponse(g, ballot.signature, '$.signature');
+  } catch (e) {
+    failures.push(fail('B.4', errorText(e)));
+  }
+  if (!(await verifyCredential(election, decoded.json.region, ballot.credential))) {
+    failures.push(fail('B.5', `credential is not certified by the issuer of region ${decoded.json.region}`));
+  }
+  const id = credentialId(ballot.credential);
+  if (options.isCredentialUsed?.(id) === true)
+    failures.push(fail('B.6', 'this credential has already voted'));
+  if (
+    credentialKey !== undefined &&
+    signature !== undefined &&
+    !verifySchnorrSignature(
+      g,
+      election.hash,
+      credentialKey,
+      ballotSigningMessage(decoded.json, ballot.credential),
+      signature,
+    )
+  ) {
+    failures.push(fail('B.7', 'the credential’s signature of the ballot fails'));
+  }
+  failures.push(...checkProofs(election, decoded.vote, options.batch as BatchVerifier<E> | undefined));
+  if (options.isChallenged?.(tracker.hash) === true)
+    failures.push(fail('B.10', 'this vote was challenged and revealed'));
+  if (failures.length > 0) return { ok: false, failures, tracker };
+  return {
+    ok: true,
+    ballot: {
+      region: decoded.vote.region,
+      keyGroup: decoded.vote.keyGroup,
+      answers: decoded.vote.answers,
+      credentialId: id,
+      tracker,
+    },
+  };
+}
+
+/**
+ * Checks a challenged vote (C.1 format and proofs, C.2 opening): it was a well-formed vote and it
+ * encrypts exactly the marks its opening shows. Returns the selections it revealed.
+ */
+export function verifyChallengedVote<E>(
+  election: Election<E>,
+  j: unknown,
+): { ok: true; selections: Selection[]; tracker: Tracker } | { ok: false; failures: CheckFailure[] } {
+  let o: Record<string, unknown>;
+  try {
+    o = asObject(j, '$');
+    onlyKeys(o, ['format', 'vote', 'openings'], '$');
+    if (o.format !== CHALLENGED_FORMAT)
+      throw new ElectionError('MALFORMED', `expected "${CHALLENGED_FORMAT}"`, { path: '$.format' });
+  } catch (e) {
+    return { ok: false, failures: [{ check: 'C.1', message: errorText(e) }] };
+  }
+  const decoded = decodeVote(election, o.vote, '$.vote');
+  if (!decoded.ok)
+    return {
+      ok: false,
+      failures: decoded.failures.map((f) => ({ ...f, check: 'C.1', message: `${f.check}: ${f.message}` })),
+    };
+  const proofFailures = checkProofs(election, decoded.vote);
+  if (proofFailures.length > 0) {
+    return {
+      ok: false,
+      failures: proofFailures.map((f) => ({ check: 'C.1', message: `${f.check}: ${f.message}` })),
+    };
+  }
+  const g = election.group;
+  const questions = decoded.vote.region.style.questions;
+  const selections: Selection[] = [];
+  const failures: CheckFailure[] = [];
+  try {
+    const openings = asArray((o as unknown as ChallengedVoteJson).openings, '$.openings', 64);
+    if (openings.length !== questions.length)
+      throw new ElectionError('MALFORMED', 'one opening per question', { path: '$.openings' });
+    questions.forEach((q, i) => {
+      const op = asObject(openings[i], `$.openings[${i}]`);
+      const marks = asArray(op.marks, `$.openings[${i}].marks`, 1024) as number[];
+      const randomness = asArray(op.randomness, `$.openings[${i}].randomness`, 1024).map((r, k) =>
+        decodeScalarHex(g, r, `$.openings[${i}].randomness[${k}]`),
+      );
+      const answer = decoded.vote.answers[i];
+      if (
+        answer === undefined ||
+        !checkOpening(g, decoded.vote.keyGroup.publicKey, answer, marks, randomness)
+      ) {
+        failures.push({
+          check: 'C.2',
+          message: `question ${q.id}: the opening does not match the encryption`,
+        });
+      } else {
+        selections.push(marksToSelection(q, marks));
+      }
+    });
+  } catch (e) {
+    failures.push({ check: 'C.1', message: errorText(e) });
+  }
+  if (failures.length > 0) return { ok: false, failures };
+  return { ok: true, selections, tracker: trackerOf(decoded.json) };
+}
+
+/** The Benaloh check, treating malformed randomness as a failed opening rather than an error. */
+function checkOpening<E>(
+  g: Election<E>['group'],
+  publicKey: E,
+  answer: EncryptedAnswer<E>,
+  marks: readonly number[],
+  randomness: readonly bigint[],
+): boolean {
+  try {
+    return checkAnswerOpening(g, publicKey, answer, { marks, randomness });
+  } catch (e) {
+    if (e instanceof CryptoError) return false;
+    throw e;
+  }
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof ElectionError || e instanceof CryptoError) return e.message;
+  throw e;
+}
