@@ -14,6 +14,7 @@ export { loadSodiumRistretto255 } from './groups/ristretto255-sodium.ts';
 export type { SodiumRistrettoElement } from './groups/ristretto255-sodium.ts';
 export { gost256b, gost256bCurve, GOST256B_PARAMS } from './groups/gost256b.ts';
 export type { Gost256bElement } from './groups/gost256b.ts';
+export { belenios2048, BELENIOS_2048_PARAMS, checkBelenios2048Element } from './groups/belenios-2048.ts';
 export * from './hash/streebog.ts';
 export * from './gost/gost3410.ts';
 export * from './transcript.ts';
