@@ -35,6 +35,7 @@ import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 
 import { bytesToHex, concatBytes, equalBytes, fromBase64, toBase64, utf8 } from './bytes.ts';
+import { canonicalJson } from './canonical-json.ts';
 import { check, CryptoError } from './errors.ts';
 
 /** First line of every version-1 key part file. */
@@ -154,7 +155,7 @@ export async function sealKeyPart(input: SealKeyPartInput): Promise<string> {
     nonce: toBase64(nonce),
     salt: toBase64(salt),
   };
-  const headLines = [KEY_PART_MAGIC, describeKeyPart(metadata), canonicalJson(header)];
+  const headLines = [KEY_PART_MAGIC, describeKeyPart(metadata), canonicalHeader(header)];
   const aad = Uint8Array.from(utf8(headLines.join('\n') + '\n'));
   const ciphertext = new Uint8Array(
     await crypto.subtle.encrypt(
@@ -360,7 +361,7 @@ function parseHeader(line: string): Header {
     nonce,
     salt,
   };
-  if (canonicalJson(header) !== line) throw malformed('header is not canonical JSON');
+  if (canonicalHeader(header) !== line) throw malformed('header is not canonical JSON');
   return header;
 }
 
@@ -476,19 +477,15 @@ function hasExactKeys(
   );
 }
 
-/** Canonical JSON of the header: sorted keys, no whitespace, integers and strings only (internal). */
-function canonicalJson(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw malformed('non-integer number');
-    return String(value);
+/**
+ * RFC 8785 canonical JSON of the header (internal). Absent optional members are dropped first (a
+ * JSON round trip), so `{ holder: undefined }` and `{}` seal alike.
+ */
+function canonicalHeader(value: unknown): string {
+  try {
+    return canonicalJson(JSON.parse(JSON.stringify(value)));
+  } catch (e) {
+    if (e instanceof CryptoError) throw malformed(e.message);
+    throw e;
   }
-  if (isRecord(value)) {
-    const entries = Object.keys(value)
-      .filter((k) => value[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  throw malformed('unexpected JSON value');
 }
