@@ -160,7 +160,11 @@ export function checkAnswer<E>(
   for (let i = 0; i < n; i++) {
     const c = answer.choices[i];
     const p = answer.choiceProofs[i];
-    if (c === undefined || p === undefined || !verifyMembership(g, context, publicKey, c, p, ZERO_ONE, batch)) {
+    if (
+      c === undefined ||
+      p === undefined ||
+      !verifyMembership(g, context, publicKey, c, p, ZERO_ONE, batch)
+    ) {
       badChoices.push(i);
     }
   }

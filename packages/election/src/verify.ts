@@ -208,21 +208,32 @@ export async function verifyRecord(
       const o = asObject(x, `results[${i}]`);
       const region = asString(o.region, `results[${i}].region`);
       asInteger(o.ballots, `results[${i}].ballots`, 0, Number.MAX_SAFE_INTEGER);
-      asArray(o.counts, `results[${i}].counts`, 64).forEach((row, q) => { asArray(row, `results[${i}].counts[${q}]`, 1025).forEach((n, c) =>
+      asArray(o.counts, `results[${i}].counts`, 64).forEach((row, q) => {
+        asArray(row, `results[${i}].counts[${q}]`, 1025).forEach((n, c) =>
           asInteger(n, `results[${i}].counts[${q}][${c}]`, 0, Number.MAX_SAFE_INTEGER),
-        ); },
-      );
+        );
+      });
+      // A second result for a region would otherwise replace the first unchecked.
+      if (results.has(region)) throw new ElectionError('MALFORMED', `region ${region} published twice`);
       results.set(region, x as RegionResultJson);
     } catch (e) {
       fail('V.8', { message: errorText(e), where: `results[${i}]` });
     }
   });
+  // A result with no published tally is the decryption of nothing: it must not pass unnoticed.
+  for (const code of results.keys()) {
+    if (!published.has(code))
+      fail('V.8', { message: 'a result with no published tally', where: `region ${code}` });
+  }
   const verifiedResults: RegionResultJson[] = [];
   const decryptionsByRegion = new Map<string, unknown>();
   record.decryptions.forEach((d, i) => {
     try {
       const o = asObject(d, `decryptions[${i}]`);
-      decryptionsByRegion.set(asString(o.region, `decryptions[${i}].region`), d);
+      const region = asString(o.region, `decryptions[${i}].region`);
+      if (decryptionsByRegion.has(region))
+        throw new ElectionError('MALFORMED', `region ${region} published twice`);
+      decryptionsByRegion.set(region, d);
     } catch (e) {
       fail('V.7', { message: errorText(e), where: `decryptions[${i}]` });
     }
@@ -240,7 +251,9 @@ export async function verifyRecord(
     if (r === undefined || kg === undefined) continue;
     const tally = RegionTally.fromJson(g, r.style, tallyJson);
     const cts = tally.aggregates.flat();
-    const combined = verifyDecryption(election, kg.key, cts, dec, (m) => { fail('V.7', { message: m, where }); });
+    const combined = verifyDecryption(election, kg.key, cts, dec, (m) => {
+      fail('V.7', { message: m, where });
+    });
     if (combined === undefined) continue;
     const counts = result.counts.flat();
     let good = result.ballots === tally.ballots && counts.length === cts.length;
