@@ -63,8 +63,10 @@ function reshape<T>(flat: readonly T[], like: readonly (readonly unknown[])[]): 
 
 /**
  * Threshold decryption of every region of one key group by the given trustees (K or more).
- * Returns the published decryptions and results. A trustee whose share fails its proof is named
- * (SHARE_INVALID with its index); fewer than K valid trustees is NOT_ENOUGH_SHARES.
+ * Returns the published decryptions and results, and the part indices of trustees whose shares
+ * failed their proofs: they are set aside and the next trustees asked, so one faulty holder cannot
+ * stop a decryption that K honest holders can finish. When fewer than K valid trustees remain it
+ * fails: SHARE_INVALID naming the first faulty holder's index if there was one, else NOT_ENOUGH_SHARES.
  */
 export async function decryptKeyGroup<E>(
   election: Election<E>,
@@ -72,7 +74,7 @@ export async function decryptKeyGroup<E>(
   tallies: readonly RegionTally<E>[],
   trustees: readonly DecryptingTrustee<E>[],
   progress?: Progress,
-): Promise<{ decryptions: RegionDecryptionJson[]; results: RegionResultJson[] }> {
+): Promise<{ decryptions: RegionDecryptionJson[]; results: RegionResultJson[]; rejected: number[] }> {
   const g = election.group;
   const kg = keyGroupOf(election, keyGroupId);
   const { k } = kg.key.params;
@@ -81,6 +83,7 @@ export async function decryptKeyGroup<E>(
   }
   const decryptions: RegionDecryptionJson[] = [];
   const results: RegionResultJson[] = [];
+  const rejected: number[] = [];
   const total = tallies.length;
   for (const [n, t] of tallies.entries()) {
     progress?.(n, total, t.region);
@@ -88,6 +91,8 @@ export async function decryptKeyGroup<E>(
     const valid: { index: number; shares: readonly DecryptionShare<E>[] }[] = [];
     for (const trustee of trustees) {
       if (valid.length === k) break;
+      // A part counted twice would break the Lagrange combination; a rejected one is not asked again.
+      if (rejected.includes(trustee.index) || valid.some((v) => v.index === trustee.index)) continue;
       const shares = await trustee.decrypt(election.hash, cts);
       const vk = verificationKey(g, kg.key, trustee.index);
       const ok =
@@ -97,11 +102,19 @@ export async function decryptKeyGroup<E>(
             s.index === trustee.index &&
             verifyPartialDecryption(g, election.hash, vk, cts[i] as Ciphertext<E>, s),
         );
-      if (!ok)
-        throw new CryptoError('SHARE_INVALID', `key-part holder ${trustee.index} sent an invalid share`, {
-          index: trustee.index,
-        });
-      valid.push({ index: trustee.index, shares });
+      if (ok) valid.push({ index: trustee.index, shares });
+      else rejected.push(trustee.index);
+    }
+    const firstBad = rejected[0];
+    if (valid.length < k && firstBad !== undefined) {
+      throw new CryptoError(
+        'SHARE_INVALID',
+        `key-part holder ${rejected.join(', ')} sent an invalid share; ${valid.length} of the ${k} valid shares needed`,
+        { index: firstBad },
+      );
+    }
+    if (valid.length < k) {
+      throw new CryptoError('NOT_ENOUGH_SHARES', `${valid.length} of the ${k} distinct key parts needed`);
     }
     const indices = valid.map((v) => v.index);
     const lambdas = indices.map((i) => lagrangeAtZero(indices, i, g.order));
@@ -136,7 +149,7 @@ export async function decryptKeyGroup<E>(
     });
   }
   progress?.(total, total, 'done');
-  return { decryptions, results };
+  return { decryptions, results, rejected };
 }
 
 /** P-7.6 literal mode: rebuild the key from K parts, check it, decrypt with proofs. */

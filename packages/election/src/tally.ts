@@ -6,7 +6,7 @@
 
 import { addCiphertexts } from '@opendeg/crypto';
 import type { Ciphertext, EncryptedAnswer, Group } from '@opendeg/crypto';
-import { decodeCiphertextJson, encodeCiphertextJson } from './codec.ts';
+import { asArray, asInteger, decodeCiphertextJson, encodeCiphertextJson } from './codec.ts';
 import type { CiphertextJson } from './codec.ts';
 import { ElectionError } from './errors.ts';
 import type { BallotStyleDef } from './manifest.ts';
@@ -73,19 +73,22 @@ export class RegionTally<E> {
     };
   }
 
+  /** Decodes a published tally; `j` comes from a record, so its shape is checked, not assumed. */
   static fromJson<E>(g: Group<E>, style: BallotStyleDef, j: RegionTallyJson): RegionTally<E> {
     const t = new RegionTally(g, j.region, style);
-    j.aggregates.forEach((row, i) => {
+    const path = `tally.${j.region}`;
+    asArray(j.aggregates, `${path}.aggregates`, 64).forEach((row, i) => {
       const target = t.#aggregates[i];
-      if (target?.length !== row.length)
+      const cells = asArray(row, `${path}.aggregates[${i}]`, 1025);
+      if (target?.length !== cells.length)
         throw new ElectionError('MALFORMED', `tally ${j.region}: question ${i} shape`);
-      row.forEach((c, k) => {
-        target[k] = decodeCiphertextJson(g, c, `tally.${j.region}[${i}][${k}]`, true);
+      cells.forEach((c, k) => {
+        target[k] = decodeCiphertextJson(g, c, `${path}[${i}][${k}]`, true);
       });
     });
     if (j.aggregates.length !== t.#aggregates.length)
       throw new ElectionError('MALFORMED', `tally ${j.region}: questions`);
-    t.#ballots = j.ballots;
+    t.#ballots = asInteger(j.ballots, `${path}.ballots`, 0, Number.MAX_SAFE_INTEGER);
     return t;
   }
 }
