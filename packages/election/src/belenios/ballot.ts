@@ -95,7 +95,7 @@ function encodeAnswer(a: BeleniosAnswer): AnswerJson {
 }
 
 /** §4.15 with the fields in the order of the specification; `signature` last, when present. */
-function serialise(b: Omit<BeleniosBallot, 'signature'>, signature?: BeleniosBallot['signature']): string {
+function serialise(b: UnsignedBeleniosBallot, signature?: BeleniosBallot['signature']): string {
   return JSON.stringify({
     election_uuid: b.electionUuid,
     election_hash: b.electionHash,
@@ -122,7 +122,7 @@ export function beleniosPlaintext(q: BeleniosQuestion, choice: BeleniosChoice): 
   if (choice.length !== q.answers.length || !choice.every((m) => m === 0 || m === 1)) {
     throw new RangeError(`choice: one 0/1 mark per answer of "${q.question}" expected`);
   }
-  const count = choice.reduce((a, b) => a + b, 0);
+  const count = choice.reduce<number>((a, b) => a + b, 0);
   if (count < q.min || count > q.max) {
     throw new RangeError(`choice: ${count} marked, "${q.question}" allows ${q.min}..${q.max}`);
   }
@@ -162,6 +162,22 @@ function encryptAnswer(
   return { answer: { choices, individualProofs, overallProof, blankProof }, randomness };
 }
 
+/** An unsigned ballot: everything the signature covers. */
+export type UnsignedBeleniosBallot = Omit<BeleniosBallot, 'signature'>;
+
+/** §4.14: signs HJSON(ballot without signature) with the credential's secret; returns the published bytes. */
+export function beleniosSignBallot(
+  unsigned: UnsignedBeleniosBallot,
+  credentialSecret: bigint,
+): { ballot: BeleniosBallot; raw: string } {
+  const hash = hashJson(serialise(unsigned));
+  const ballot: BeleniosBallot = {
+    ...unsigned,
+    signature: { hash, proof: signBallotHash(credentialSecret, hash) },
+  };
+  return { ballot, raw: serialise(ballot, ballot.signature) };
+}
+
 /**
  * §4.11–4.15: encrypts one choice per question and signs with the credential's secret s
  * (public credential g^s). Throws RangeError on a choice the question does not allow.
@@ -186,12 +202,7 @@ export function beleniosEncryptBallot(
     credential,
     answers: encrypted.map((e) => e.answer),
   };
-  const hash = hashJson(serialise(unsigned));
-  const ballot: BeleniosBallot = {
-    ...unsigned,
-    signature: { hash, proof: signBallotHash(credentialSecret, hash) },
-  };
-  const raw = serialise(ballot, ballot.signature);
+  const { ballot, raw } = beleniosSignBallot(unsigned, credentialSecret);
   return {
     ballot,
     raw,
