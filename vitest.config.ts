@@ -3,6 +3,6 @@ import { defineConfig } from 'vitest/config';
 // One vitest project per workspace; each workspace may add its own vitest.config.ts.
 export default defineConfig({
   test: {
-    projects: ['packages/*'],
+    projects: ['packages/*', 'apps/*'],
   },
 });
