@@ -64,7 +64,8 @@ import type {
   ResultJson,
 } from '../src/belenios/index.ts';
 
-const TOOL = 'belenios-tool';
+/** BELENIOS_TOOL overrides the command (a build of another version, or a wrapper). */
+const TOOL = process.env.BELENIOS_TOOL ?? 'belenios-tool';
 
 interface ToolRun {
   readonly code: number;
@@ -90,7 +91,9 @@ function belenios(args: readonly string[], options: { cwd?: string; input?: stri
         resolve({ code, stdout, stderr });
       },
     );
-    child.stdin?.end(options.input ?? '');
+    // Commands that never read stdin may exit before it is written: that is not an error.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(options.input);
   });
 }
 
@@ -115,6 +118,8 @@ let setup: BeleniosThresholdSetup;
 let election: BeleniosElection;
 const context = new Uint8Array(32);
 const credentials: bigint[] = [];
+/** The printed Belenios credentials of voters 0 and 1. */
+const printed: string[] = [];
 const publicCredentials: string[] = [];
 const cast: { raw: string; ballot: BeleniosBallot }[] = [];
 const finalChoice: BeleniosChoice[] = [];
@@ -161,9 +166,8 @@ beforeAll(async () => {
 
   // §4.8: OpenDEG one-time credential keys, and two voters with printed Belenios credentials.
   for (let i = 0; i < VOTERS; i++) {
-    credentials.push(
-      i < 2 ? beleniosCredentialSecret(uuid, generateBeleniosCredential()) : bg.randomScalar(),
-    );
+    if (i < 2) printed.push(generateBeleniosCredential());
+    credentials.push(i < 2 ? beleniosCredentialSecret(uuid, printed[i]!) : bg.randomScalar());
   }
   publicCredentials.push(...credentials.map(beleniosPublicCredential).sort());
 
@@ -288,6 +292,38 @@ describe('Belenios 2.0 export of a belenios-2048 election (issue 4)', () => {
     const dir = await exportTo('voting', archiveInput({ tally: undefined }));
     const run = await verifyDir(dir);
     expect(run.code).toBe(0);
+  });
+
+  test('a ballot made by belenios-tool with a printed credential passes our ballot box', async () => {
+    const dir = await exportTo('tool-ballot', archiveInput({ tally: undefined }));
+    await writeFile(join(dir, 'cred'), printed[0]! + '\n');
+    await writeFile(join(dir, 'choice'), '[[0,1,1,0]]\n');
+    const run = await belenios(
+      ['election', 'generate-ballot', '--dir', dir, '--privcred', 'cred', '--ballot', 'choice'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(beleniosVerifyBallot(election, run.stdout.trim(), new Set(publicCredentials))).toEqual({
+      ok: true,
+    });
+    expect(parseBeleniosBallot(run.stdout.trim()).credential).toBe(bg.multiplyBase(credentials[0]!));
+  });
+
+  test('our ballot box names the clause a bad ballot breaks', () => {
+    const raw = cast[3]!.raw;
+    const failed = (r: string, creds?: Set<string>): string[] => {
+      const c = beleniosVerifyBallot(election, r, creds);
+      return c.ok ? [] : c.failures.map((f) => f.check);
+    };
+    expect(failed(raw, new Set())).toEqual(['3.2 credential']);
+    expect(failed(raw.replace(election.uuid, generateBeleniosUuid()))).toContain('4.15 election_uuid');
+    expect(failed(raw.replace('"credential":"', '"credential":"0'))).toEqual(['4.15 format']);
+    const other = makeBeleniosElection({ ...election, name: 'another' }, election.publicKey);
+    expect(failed(raw)).toEqual([]);
+    const c = beleniosVerifyBallot(other, raw);
+    expect(c.ok ? [] : c.failures.map((f) => f.check)).toContain('4.15 election_hash');
   });
 
   test('a tampered ballot (re-signed, so only its proof is wrong) makes belenios-tool fail', async () => {
