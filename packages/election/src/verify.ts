@@ -64,7 +64,7 @@ export interface VerificationReport {
   readonly electionId?: string;
   readonly ballots: number;
   readonly checks: readonly CheckReport[];
-  /** Results per region as verified (only when V.8 passed for that region). */
+  /** Results per region as verified (only when V.2, V.6 and V.8 passed for that region). */
   readonly verifiedResults: readonly RegionResultJson[];
 }
 
@@ -118,6 +118,9 @@ export async function verifyRecord(
   const g = election.group;
   const { manifest } = election;
 
+  // A region whose key group or tally failed has no verified result, even if its decryption holds.
+  const untrusted = new Set<string>();
+
   // V.2 keys
   for (const [id, kg] of election.keyGroups) {
     const r = verifyThresholdPublicKey(
@@ -125,7 +128,10 @@ export async function verifyRecord(
       keyCeremonyContext(manifest.electionId, manifest.suite, id),
       kg.key,
     );
-    if (!r.ok) fail('V.2', { message: `${r.code}: ${r.message}`, where: `key group ${id}` });
+    if (!r.ok) {
+      fail('V.2', { message: `${r.code}: ${r.message}`, where: `key group ${id}` });
+      for (const [code, region] of election.regions) if (region.def.keyGroup === id) untrusted.add(code);
+    }
   }
 
   // V.5 (first half): challenged votes, whose trackers must not be cast
@@ -188,12 +194,14 @@ export async function verifyRecord(
     }
     const m = mine.toJson();
     if (theirs.ballots !== m.ballots) {
+      untrusted.add(code);
       fail('V.6', {
         message: `published ${theirs.ballots} ballots, the record has ${m.ballots}`,
         where: `region ${code}`,
       });
     }
     if (JSON.stringify(theirs.aggregates) !== JSON.stringify(m.aggregates)) {
+      untrusted.add(code);
       fail('V.6', {
         message: 'published aggregates differ from the product of the ballots',
         where: `region ${code}`,
@@ -266,7 +274,7 @@ export async function verifyRecord(
         fail('V.8', { message: `count ${i} is not the decryption of its aggregate`, where });
       }
     });
-    if (good) verifiedResults.push(result);
+    if (good && !untrusted.has(code)) verifiedResults.push(result);
   }
   return report(manifest.electionId, verifiedResults);
 }

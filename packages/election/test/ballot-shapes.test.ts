@@ -69,7 +69,10 @@ const oneRegion = (ballotStyle: BallotStyleDef, extra: Partial<SimulationConfig>
 });
 
 /** Votes the plan, closes, verifies; returns the counts of the one region (blank first). */
-async function roundTrip(sim: SimulatedElection, plan: readonly (readonly Selection[])[]): Promise<number[][]> {
+async function roundTrip(
+  sim: SimulatedElection,
+  plan: readonly (readonly Selection[])[],
+): Promise<number[][]> {
   const ballots: BallotJson[] = [];
   for (const selections of plan) ballots.push((await vote(sim, '77', selections)).ballot);
   const record = await closeElection(sim, ballots, [], { holders: [3, 1] });
@@ -229,10 +232,7 @@ describe('suites and backends give the same verdict', () => {
         backend: made,
       });
       expect(sim.election.group.backend).toBe(made);
-      const ballots = [
-        (await vote(sim, '77', [['a']])).ballot,
-        (await vote(sim, '39', ['blank'])).ballot,
-      ];
+      const ballots = [(await vote(sim, '77', [['a']])).ballot, (await vote(sim, '39', ['blank'])).ballot];
       const record = await closeElection(sim, ballots, []);
       // The same tampering on both: a count changed by one.
       const tampered = structuredClone(record) as typeof record & { results: { counts: number[][] }[] };

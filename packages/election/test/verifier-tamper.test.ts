@@ -41,9 +41,11 @@ const g = (): SimulatedElection['election']['group'] => sim.election.group;
 /** A valid group element other than any in the record. */
 const freshElement = (): string => encodeElementHex(g(), g().multiplyBase(g().randomScalar()));
 /** ristretto255 rejects an encoding with the low bit of its first byte set ("negative" s, RFC 9496). */
-const nonCanonical = (hex: string): string => hex.slice(0, 1) + (parseInt(hex[1]!, 16) ^ 1).toString(16) + hex.slice(2);
+const nonCanonical = (hex: string): string =>
+  hex.slice(0, 1) + (parseInt(hex[1]!, 16) ^ 1).toString(16) + hex.slice(2);
 /** A fresh vote of this election, as JSON the test may change before signing. */
-const freshVote = (region = '77', choice = 'a'): Vote => encryptVote(sim.election, region, [[choice]]).json as Vote;
+const freshVote = (region = '77', choice = 'a'): Vote =>
+  encryptVote(sim.election, region, [[choice]]).json as Vote;
 /** The ballot a device with a fresh credential would send for `v`. */
 const signed = async (v: EncryptedVoteJson, region = v.region): Promise<BallotJson> =>
   castBallot(sim.election, v, await issueCredential(sim, region));
@@ -116,7 +118,9 @@ describe('V.2 keys', () => {
     const bad: SimulatedElection = { ...sim, manifest: parsed, election: await openElection(parsed) };
     const ballots = [(await vote(bad, '77', [['a']])).ballot, (await vote(bad, '39', [['b']])).ballot];
     const r = await closeElection(bad, ballots, []);
-    expect(await verify(r)).toEqual(['V.2@key group main']);
+    const report = await verifyRecord(r);
+    expect(failedChecks(report)).toEqual(['V.2@key group main']);
+    expect(report.verifiedResults.map((x) => x.region)).toEqual(['39']);
   });
 });
 
@@ -306,9 +310,13 @@ describe('V.6 tallies', () => {
     const trustees = sim.parts.get('main')!.map((p) => new LocalTrustee(g(), p));
     const out = await decryptKeyGroup(sim.election, 'main', [t], trustees);
     r.tallies[0] = t.toJson() as Mutable<ReturnType<typeof t.toJson>>;
-    r.decryptions[r.decryptions.findIndex((d) => d.region === '77')] = out.decryptions[0]!;
-    r.results[r.results.findIndex((x) => x.region === '77')] = out.results[0]!;
-    expect(await verify(r)).toEqual(['V.6@region 77', 'V.6@region 77']);
+    r.decryptions[r.decryptions.findIndex((d) => d.region === '77')] = out
+      .decryptions[0] as Rec['decryptions'][number];
+    r.results[r.results.findIndex((x) => x.region === '77')] = out.results[0] as Rec['results'][number];
+    const report = await verifyRecord(r);
+    expect(failedChecks(report)).toEqual(['V.6@region 77', 'V.6@region 77']);
+    // Its decryption holds, but a result of a stuffed tally is not a verified result.
+    expect(report.verifiedResults.map((x) => x.region)).toEqual(['39']);
   });
 
   test('V.6 a published ballot count changed (the result’s count then disagrees, V.8)', async () => {
