@@ -1,0 +1,8 @@
+/**
+ * @opendeg/deg — the CEC Procedure of remote electronic voting as domain logic.
+ */
+
+export * from './zoned-time.ts';
+export * from './clock.ts';
+export * from './config.ts';
+export * from './schedule.ts';
