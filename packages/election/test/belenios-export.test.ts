@@ -38,6 +38,9 @@ import {
   beleniosSignBallot,
   beleniosThresholdSetup,
   beleniosTrusteeShare,
+  beleniosTrusteeVoutput,
+  beleniosVinputs,
+  sendMessage,
   beleniosVerificationKeys,
   beleniosVerifyBallot,
   beleniosVerifyTrustees,
@@ -463,5 +466,27 @@ describe('Belenios trustee ceremony interoperates with belenios-tool (§3.1.1, �
     expect(params.verification_keys.map((k) => k.public_key)).toEqual(
       setup.thresholdParameters.verification_keys.map((k) => k.public_key),
     );
+  });
+
+  test('a trustee names the dealer whose share fails its coefexps, or whose channel message is not for it', () => {
+    const vinputs = beleniosVinputs(setup.certs, setup.polynomials);
+    const [dealer, , recipient] = setup.trusteeKeys;
+    // Dealer 1 sends trustee 3 a well-encrypted, well-signed share that is not f₁(3).
+    const wrong = sendMessage(
+      dealer!.signingKey,
+      recipient!.encryptionKey,
+      JSON.stringify({ secret: encodeDecimal(setup.shares[2]!.secret) }),
+    );
+    const forged = { ...vinputs[2]!, secrets: [wrong, ...vinputs[2]!.secrets.slice(1)] };
+    expect(() => beleniosTrusteeVoutput(recipient!, setup.certs, forged)).toThrow(
+      /secret 1 does not validate/,
+    );
+    // A share meant for trustee 2, routed to trustee 3, does not even decrypt.
+    const misrouted = { ...vinputs[2]!, secrets: [vinputs[1]!.secrets[0]!, ...vinputs[2]!.secrets.slice(1)] };
+    expect(() => beleniosTrusteeVoutput(recipient!, setup.certs, misrouted)).toThrow(
+      expect.objectContaining({ code: 'CHANNEL_INVALID' }),
+    );
+    // The honest vinput gives back the share of the ceremony.
+    expect(beleniosTrusteeVoutput(recipient!, setup.certs, vinputs[2]!).share).toEqual(setup.shares[2]);
   });
 });
