@@ -6,3 +6,4 @@ export * from './zoned-time.ts';
 export * from './clock.ts';
 export * from './config.ts';
 export * from './schedule.ts';
+export * from './applications.ts';
