@@ -70,6 +70,7 @@ const configs: [SuiteId, Backend][] = [
   ['ristretto255', 'noble'],
   ['ristretto255', 'libsodium'],
   ['gost256b', 'noble'],
+  ['belenios-2048', 'noble'],
 ];
 
 const groups: Record<string, unknown> = {};

@@ -14,3 +14,4 @@ export * from './trustee.ts';
 export * from './decrypt.ts';
 export * from './record.ts';
 export * from './verify.ts';
+export * as belenios from './belenios/index.ts';
