@@ -1,0 +1,195 @@
+// buildApp(deps): the whole HTTP API as a Fastify instance, apart from starting a server
+// (main.ts), so tests run it on port 0. Conventions every route follows:
+//  - TypeBox schemas for params, querystring, body and every success response (enforced below:
+//    a route without a response schema, or with URL parameters but no params schema, fails startup);
+//  - errors thrown as ApiError (or failed validation) become `{ code, message, eventId, details? }`;
+//  - the OpenAPI document is generated from those schemas.
+import { randomUUID } from 'node:crypto';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+  type RouteOptions,
+} from 'fastify';
+import { fastifyCookie } from '@fastify/cookie';
+import { fastifySwagger } from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppDeps, HealthCheck } from './deps.ts';
+import { ErrorBody, handleError, handleNotFound } from './errors.ts';
+import { loggerOptions } from './logging.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { DEFAULT_SCOPE, STAND_IN_CLIENT_ID, STAND_IN_PREFIX } from './identity/config.ts';
+import { createDiscovery, identityClient, type RelyingParty } from './identity/client.ts';
+import { MemorySessionStore } from './identity/session-store.ts';
+import { identityStandIn } from './identity/stand-in.ts';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** One registered route, as the OpenAPI test and the docs see it. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  /** A mounted foreign application (the identity stand-in's provider), outside our schemas. */
+  foreign: boolean;
+  schema: RouteOptions['schema'];
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    foreignApp?: boolean;
+  }
+  interface FastifyInstance {
+    routeCatalogue: readonly RouteEntry[];
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** Keeps a proxy's x-request-id when it is a UUID (so lines correlate), else makes one. */
+function requestId(req: RawRequestDefaultExpression): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && UUID.test(incoming) ? incoming.toLowerCase() : randomUUID();
+}
+
+function checkRoute(route: RouteOptions): void {
+  const where = `${String(route.method)} ${route.url}`;
+  if (route.config?.foreignApp === true) {
+    if (route.schema?.hide !== true) throw new Error(`foreign route ${where} must be hidden from OpenAPI`);
+    return;
+  }
+  if (!route.schema?.response) throw new Error(`route ${where} has no response schema`);
+  if (route.url.includes(':') && !route.schema.params) throw new Error(`route ${where} has no params schema`);
+}
+
+function checkIssuer(issuer: string): void {
+  const url = new URL(issuer);
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    throw new Error(`identity issuer must use https: ${issuer}`);
+  }
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  if (deps.identity.provider.kind === 'external') checkIssuer(deps.identity.provider.issuer);
+  if (deps.identity.cookieSecret.length < 32)
+    throw new Error('identity.cookieSecret must have at least 32 characters');
+  const app = Fastify({
+    logger: loggerOptions(deps.logger),
+    genReqId: requestId,
+    requestIdHeader: false,
+    // Reject unknown fields where a schema closes an object, rather than silently dropping them.
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const catalogue: RouteEntry[] = [];
+  app.decorate('routeCatalogue', catalogue);
+  app.addHook('onRoute', (route) => {
+    checkRoute(route);
+    const foreign = route.config?.foreignApp === true;
+    if (!foreign && route.schema?.response) {
+      route.schema.response = { '4xx': ErrorBody, '5xx': ErrorBody, ...route.schema.response };
+    }
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD' && !foreign) continue;
+      catalogue.push({ method, url: route.url, foreign, schema: route.schema });
+    }
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'OpenDEG API',
+        description: 'Дистанционное электронное голосование / Remote electronic voting',
+        version: '0.1.0',
+      },
+    },
+  });
+  await app.register(fastifyCookie, { secret: deps.identity.cookieSecret });
+
+  const publicUrl = (): string => deps.identity.publicUrl ?? app.listeningOrigin;
+  const { provider } = deps.identity;
+  const relyingParty = (): RelyingParty =>
+    provider.kind === 'external'
+      ? {
+          issuer: provider.issuer,
+          clientId: provider.clientId,
+          clientSecret: provider.clientSecret,
+          scope: provider.scope ?? DEFAULT_SCOPE,
+        }
+      : {
+          issuer: `${publicUrl()}${STAND_IN_PREFIX}`,
+          clientId: STAND_IN_CLIENT_ID,
+          clientSecret: provider.clientSecret,
+          scope: DEFAULT_SCOPE,
+        };
+  const discover = createDiscovery(relyingParty, app.log);
+
+  const checks: Record<string, HealthCheck> = {
+    identity: async () => {
+      await discover();
+    },
+    ...deps.healthChecks,
+  };
+  await app.register(healthRoutes, { clock: deps.clock, checks });
+  await app.register(metricsRoutes);
+
+  app.get(
+    '/openapi.json',
+    {
+      schema: {
+        summary: 'This API in OpenAPI 3.1 / Описание API в формате OpenAPI 3.1',
+        tags: ['operations'],
+        response: { 200: Type.Object({}, { additionalProperties: true }) },
+      },
+    },
+    () => app.swagger() as unknown as Record<string, unknown>,
+  );
+
+  if (provider.kind === 'stand-in') {
+    await app.register(identityStandIn, {
+      prefix: STAND_IN_PREFIX,
+      issuer: () => relyingParty().issuer,
+      clients: () => [
+        {
+          client_id: STAND_IN_CLIENT_ID,
+          client_secret: provider.clientSecret,
+          redirect_uris: [new URL('/auth/callback', publicUrl()).href],
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_basic',
+        },
+      ],
+      register: provider.register,
+      cookieKeys: provider.cookieKeys,
+    });
+  }
+  await app.register(identityClient, {
+    clock: deps.clock,
+    store: deps.identity.sessionStore ?? new MemorySessionStore(),
+    sessionTtlSeconds: deps.identity.sessionTtlSeconds ?? 30 * 60,
+    publicUrl,
+    relyingParty,
+    discover,
+  });
+
+  return app;
+}

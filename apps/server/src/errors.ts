@@ -1,0 +1,112 @@
+// Error format of the whole API: every failure is `{ code, message, eventId, details? }` with a
+// stable `code`. Expected failures are ApiErrors; anything else is a bug and becomes INTERNAL,
+// logged with its event id and never shown to the client (DESIGN: "Nothing internal leaks").
+import { Type, type Static } from 'typebox';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/** Stable error codes; clients switch on these, so a code is never renamed. */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'AUTH_NO_LOGIN_IN_PROGRESS',
+  'AUTH_STATE_MISMATCH',
+  'AUTH_DENIED',
+  'AUTH_FAILED',
+  'IDENTITY_PROVIDER_UNAVAILABLE',
+  'STAND_IN_UNKNOWN_ACCOUNT',
+  'STAND_IN_INTERACTION_EXPIRED',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ValidationIssue = Type.Object({
+  in: Type.String({ description: 'body, querystring, params or headers' }),
+  path: Type.String({ description: 'JSON pointer into that part' }),
+  message: Type.String(),
+});
+
+export const ErrorBody = Type.Object(
+  {
+    code: Type.Enum(ERROR_CODES),
+    message: Type.String({ description: 'Russian first, then English' }),
+    eventId: Type.String({ description: 'The request id also found in the server logs' }),
+    details: Type.Optional(Type.Array(ValidationIssue)),
+  },
+  { title: 'ErrorBody' },
+);
+export type ErrorBody = Static<typeof ErrorBody>;
+
+/** An expected failure with its HTTP status. Messages are user-facing: Russian / English. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, status: number, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+  }
+}
+
+const FIXED_MESSAGES = {
+  VALIDATION_FAILED: 'Запрос не прошёл проверку / Request validation failed',
+  BAD_REQUEST: 'Некорректный запрос / Bad request',
+  UNSUPPORTED_MEDIA_TYPE: 'Неподдерживаемый тип содержимого / Unsupported media type',
+  PAYLOAD_TOO_LARGE: 'Слишком большой запрос / Payload too large',
+  NOT_FOUND: 'Не найдено / Not found',
+  INTERNAL: 'Внутренняя ошибка / Internal error',
+} as const satisfies Partial<Record<ErrorCode, string>>;
+
+function body(request: FastifyRequest, code: ErrorCode, message: string): ErrorBody {
+  return { code, message, eventId: request.id };
+}
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && typeof (error as Partial<FastifyError>).code === 'string';
+}
+
+/** The single error handler: maps every thrown value to the API error format. */
+export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof ApiError) {
+    request.log.info({ code: error.code, status: error.status }, 'request refused');
+    return reply.status(error.status).send(body(request, error.code, error.message));
+  }
+  if (isFastifyError(error) && error.validation) {
+    const where = error.validationContext ?? 'request';
+    const details = error.validation.map((issue) => ({
+      in: where,
+      path: issue.instancePath,
+      message: issue.message ?? 'invalid',
+    }));
+    request.log.info({ code: 'VALIDATION_FAILED', details }, 'request refused');
+    return reply
+      .status(400)
+      .send({ ...body(request, 'VALIDATION_FAILED', FIXED_MESSAGES.VALIDATION_FAILED), details });
+  }
+  // Fastify's own client errors (bad JSON, wrong content type, body too large) carry a status;
+  // their messages are replaced by fixed ones so nothing of the request is echoed back.
+  if (isFastifyError(error) && error.code.startsWith('FST_') && (error.statusCode ?? 500) < 500) {
+    const status = error.statusCode ?? 400;
+    const code: ErrorCode =
+      status === 415
+        ? 'UNSUPPORTED_MEDIA_TYPE'
+        : status === 413
+          ? 'PAYLOAD_TOO_LARGE'
+          : status === 404
+            ? 'NOT_FOUND'
+            : 'BAD_REQUEST';
+    request.log.info({ code, status, fastifyCode: error.code }, 'request refused');
+    return reply.status(status).send(body(request, code, FIXED_MESSAGES[code]));
+  }
+  request.log.error({ err: error }, 'internal error');
+  return reply.status(500).send(body(request, 'INTERNAL', FIXED_MESSAGES.INTERNAL));
+}
+
+export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.status(404).send(body(request, 'NOT_FOUND', FIXED_MESSAGES.NOT_FOUND));
+}
