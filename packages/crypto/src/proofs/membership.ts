@@ -112,9 +112,14 @@ export function proveMembership<E>(
     }
     const c = g.randomScalar();
     const z = g.randomScalar();
+    // The simulated commitments A = z·g − c·α and B = z·Y − c·(β − v·g) are computed from what the
+    // prover knows (α = r·g, β = m·g + r·Y): with t = z − c·r, A = t·g and B = t·Y − c·(m − v)·g.
+    // Same values, but only fixed-base and prepared-key multiplications (t and c·(m − v) depend on
+    // secrets, so they go through the constant-time paths).
+    const t = mod(z - c * randomness, q);
     return {
-      commitmentA: g.subtract(g.multiplyBase(z), g.multiply(ct.alpha, c)),
-      commitmentB: g.subtract(g.multiply(publicKey, z), g.multiply(shift(g, ct.beta, v), c)),
+      commitmentA: g.multiplyBase(t),
+      commitmentB: g.subtract(g.multiplySecret(publicKey, t), g.multiplyBase(mod(c * BigInt(m - v), q))),
       challenge: c,
       response: z,
     };
