@@ -21,7 +21,7 @@ import type { AppDeps, HealthCheck } from './deps.ts';
 import { ErrorBody, handleError, handleNotFound } from './errors.ts';
 import { loggerOptions } from './logging.ts';
 import { healthRoutes } from './routes/health.ts';
-import { metricsRoutes } from './routes/metrics.ts';
+import { registerMetrics } from './routes/metrics.ts';
 import { DEFAULT_SCOPE, STAND_IN_CLIENT_ID, STAND_IN_PREFIX } from './identity/config.ts';
 import { createDiscovery, identityClient, type RelyingParty } from './identity/client.ts';
 import { MemorySessionStore } from './identity/session-store.ts';
@@ -150,7 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ...deps.healthChecks,
   };
   await app.register(healthRoutes, { clock: deps.clock, checks });
-  await app.register(metricsRoutes);
+  registerMetrics(app);
 
   app.get(
     '/openapi.json',

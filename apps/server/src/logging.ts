@@ -26,10 +26,14 @@ export function isPersonalField(key: string): boolean {
 export function scrubPersonalData(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => scrubPersonalData(v, depth + 1));
-  if (value instanceof Error) {
-    // pino's error serializer runs later; keep the Error and scrub only its own extra fields.
-    for (const key of Object.keys(value)) {
-      if (isPersonalField(key)) (value as unknown as Record<string, unknown>)[key] = REDACTED;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    // Requests, replies and errors go to pino's serializers, which pick safe fields. An error's
+    // own extra fields are scrubbed in place.
+    if (value instanceof Error) {
+      for (const key of Object.keys(value)) {
+        if (isPersonalField(key)) (value as unknown as Record<string, unknown>)[key] = REDACTED;
+      }
     }
     return value;
   }

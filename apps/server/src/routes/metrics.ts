@@ -3,7 +3,7 @@
 // process (tests) do not collide.
 import { Type } from 'typebox';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import type { App } from '../app.ts';
 
 export const metricsSchema = {
   summary: 'Prometheus metrics / Метрики Prometheus',
@@ -12,7 +12,8 @@ export const metricsSchema = {
   response: { 200: Type.String({ description: 'Prometheus text exposition format' }) },
 };
 
-export const metricsRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
+/** Registers on the root instance (not as an encapsulated plugin) so the hook sees every route. */
+export function registerMetrics(app: App): void {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -44,5 +45,4 @@ export const metricsRoutes: FastifyPluginCallbackTypebox = (app, _options, done)
     const text = await registry.metrics();
     return reply.type(registry.contentType).send(text);
   });
-  done();
-};
+}
