@@ -184,7 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }
   await app.register(identityClient, {
     clock: deps.clock,
-    store: deps.identity.sessionStore ?? new MemorySessionStore(),
+    store: deps.identity.sessionStore ?? new MemorySessionStore(() => deps.clock.now().getTime()),
     sessionTtlSeconds: deps.identity.sessionTtlSeconds ?? 30 * 60,
     publicUrl,
     relyingParty,

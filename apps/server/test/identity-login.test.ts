@@ -172,6 +172,7 @@ describe('P-6.4 identification and authentication through the identity provider'
   test('the stand-in publishes standard OIDC discovery with PKCE S256 at its issuer', async () => {
     const response = await fetch(`${server.baseUrl}/esia/.well-known/openid-configuration`);
     expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const metadata = (await response.json()) as Record<string, unknown>;
     expect(metadata.issuer).toBe(`${server.baseUrl}/esia`);
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);

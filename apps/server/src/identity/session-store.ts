@@ -31,11 +31,20 @@ export interface SessionStore {
   delete(key: string): Promise<void>;
 }
 
+/** Sessions in process memory: lost on restart, not shared between processes. */
 export class MemorySessionStore implements SessionStore {
   readonly #records = new Map<string, SessionRecord>();
+  readonly #now: () => number;
+  #puts = 0;
+
+  /** `now` (ms) lets the store drop expired records by itself, every 256 writes. */
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
 
   put(record: SessionRecord): Promise<void> {
     this.#records.set(record.key, structuredClone(record));
+    if (++this.#puts % 256 === 0) this.sweep(this.#now());
     return Promise.resolve();
   }
 

@@ -202,6 +202,8 @@ export const identityStandIn: FastifyPluginAsyncTypebox<StandInOptions> = async 
         const raw = request.raw as IncomingMessage & { originalUrl?: string };
         raw.originalUrl = raw.url;
         raw.url = (raw.url ?? '/').slice(prefix.length) || '/';
+        // Hijacked replies skip onSend, so the event id header is set here.
+        reply.raw.setHeader('x-request-id', request.id);
         reply.hijack();
         await handler(raw, reply.raw);
       },
