@@ -7,3 +7,4 @@ export * from './clock.ts';
 export * from './config.ts';
 export * from './schedule.ts';
 export * from './applications.ts';
+export * from './participant-lists.ts';
