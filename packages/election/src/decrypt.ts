@@ -6,6 +6,14 @@
  * Assemble mode (P-7.6 read literally): K parts rebuild the key in memory, it is checked against the
  * public key, and each decryption is still published with a proof (DLEQ against the public key), so
  * observers verify both modes alike.
+ *
+ * belenios-2048 (issue 4): each trustee sends its Belenios partial decryption of the region's tally
+ * (Belenios 2.0 §4.18: decryption factors α^S_j with Belenios's proofs, bound to the region's Belenios
+ * election), checked against the same verification key; combination and counts are as in threshold
+ * mode. They are published in the same shape (mode "belenios": `share` is the decryption factor,
+ * `proof` Belenios's (challenge, response), in OpenDEG's hex), the same numbers the region's Belenios
+ * archive carries in decimal. Assemble mode has no Belenios form: a Belenios archive needs trustees'
+ * partial decryptions.
  */
 
 import {
@@ -18,6 +26,8 @@ import {
   verifyPartialDecryption,
 } from '@opendeg/crypto';
 import type { Ciphertext, DecryptionShare, Group, SecretShare } from '@opendeg/crypto';
+import { BeleniosError, beleniosVerifyPartialDecryption, decodePartialDecryption } from './belenios/index.ts';
+import type { BeleniosElection, EncryptedTally } from './belenios/index.ts';
 import { encodeChallengeResponse, encodeElementHex } from './codec.ts';
 import type { ChallengeResponseJson, Hex } from './codec.ts';
 import { ElectionError } from './errors.ts';
@@ -34,8 +44,11 @@ export interface DecryptionValueJson {
 export interface RegionDecryptionJson {
   readonly region: string;
   readonly keyGroup: string;
-  /** Threshold: shares by part index. Assembled: a single entry with index 0 (the whole key). */
-  readonly mode: 'threshold' | 'assembled';
+  /**
+   * Threshold: shares by part index. Assembled: a single entry with index 0 (the whole key).
+   * Belenios: Belenios partial decryptions by part index (= the trustee's Belenios owner number).
+   */
+  readonly mode: 'threshold' | 'assembled' | 'belenios';
   readonly shares: readonly {
     readonly index: number;
     /** values[question][choice] */
@@ -88,21 +101,28 @@ export async function decryptKeyGroup<E>(
   for (const [n, t] of tallies.entries()) {
     progress?.(n, total, t.region);
     const cts = flatten(t);
+    const belenios = election.regions.get(t.region)?.belenios;
     const valid: { index: number; shares: readonly DecryptionShare<E>[] }[] = [];
     for (const trustee of trustees) {
       if (valid.length === k) break;
       // A part counted twice would break the Lagrange combination; a rejected one is not asked again.
       if (rejected.includes(trustee.index) || valid.some((v) => v.index === trustee.index)) continue;
-      const shares = await trustee.decrypt(election.hash, cts);
       const vk = verificationKey(g, kg.key, trustee.index);
-      const ok =
-        shares.length === cts.length &&
-        shares.every(
-          (s, i) =>
-            s.index === trustee.index &&
-            verifyPartialDecryption(g, election.hash, vk, cts[i] as Ciphertext<E>, s),
-        );
-      if (ok) valid.push({ index: trustee.index, shares });
+      let shares: readonly DecryptionShare<E>[] | undefined;
+      if (belenios !== undefined) {
+        shares = await beleniosShares(belenios, vk, t, trustee);
+      } else {
+        const s = await trustee.decrypt(election.hash, cts);
+        const ok =
+          s.length === cts.length &&
+          s.every(
+            (x, i) =>
+              x.index === trustee.index &&
+              verifyPartialDecryption(g, election.hash, vk, cts[i] as Ciphertext<E>, x),
+          );
+        shares = ok ? s : undefined;
+      }
+      if (shares !== undefined) valid.push({ index: trustee.index, shares });
       else rejected.push(trustee.index);
     }
     const firstBad = rejected[0];
@@ -135,7 +155,7 @@ export async function decryptKeyGroup<E>(
     decryptions.push({
       region: t.region,
       keyGroup: keyGroupId,
-      mode: 'threshold',
+      mode: belenios === undefined ? 'threshold' : 'belenios',
       shares: valid.map((v) => ({
         index: v.index,
         values: reshape(
@@ -152,6 +172,35 @@ export async function decryptKeyGroup<E>(
   return { decryptions, results, rejected };
 }
 
+/**
+ * A trustee's Belenios partial decryption of a region's tally as decryption shares (factor and
+ * Belenios proof), or undefined when it is missing, malformed or does not verify against `vk`.
+ */
+async function beleniosShares<E>(
+  belenios: BeleniosElection,
+  vk: E,
+  t: RegionTally<E>,
+  trustee: DecryptingTrustee<E>,
+): Promise<DecryptionShare<E>[] | undefined> {
+  if (trustee.decryptBelenios === undefined) return undefined;
+  // belenios-2048: E is bigint.
+  const tally = t.aggregates as unknown as EncryptedTally;
+  try {
+    const pd = decodePartialDecryption(await trustee.decryptBelenios(belenios, tally));
+    if (!beleniosVerifyPartialDecryption(belenios, vk as unknown as bigint, tally, pd)) return undefined;
+    return pd.factors.flatMap((row, i) =>
+      row.map((f, j) => ({
+        index: trustee.index,
+        share: f as unknown as E,
+        proof: pd.proofs[i]?.[j] ?? { challenge: 0n, response: 0n },
+      })),
+    );
+  } catch (e) {
+    if (e instanceof BeleniosError) return undefined;
+    throw e;
+  }
+}
+
 /** P-7.6 literal mode: rebuild the key from K parts, check it, decrypt with proofs. */
 export function decryptKeyGroupAssembled<E>(
   election: Election<E>,
@@ -161,6 +210,10 @@ export function decryptKeyGroupAssembled<E>(
 ): { decryptions: RegionDecryptionJson[]; results: RegionResultJson[] } {
   const g = election.group;
   const kg = keyGroupOf(election, keyGroupId);
+  for (const t of tallies) {
+    if (election.regions.get(t.region)?.belenios !== undefined)
+      throw new ElectionError('WRONG_BALLOT_FORMAT', `region ${t.region}: a Belenios tally is decrypted by trustees`);
+  }
   const x = assembleKey(g, kg.key, parts);
   const whole: SecretShare = { index: 0, secret: x };
   const decryptions: RegionDecryptionJson[] = [];

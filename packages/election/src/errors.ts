@@ -13,6 +13,8 @@ export type ElectionErrorCode =
   | 'UNKNOWN_BALLOT_STYLE'
   | 'BAD_SELECTION'
   | 'CREDENTIAL_INVALID'
+  /** A native vote for a Belenios region, or the other way round. */
+  | 'WRONG_BALLOT_FORMAT'
   | 'RECORD_INVALID';
 
 export class ElectionError extends Error {

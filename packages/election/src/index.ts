@@ -14,4 +14,7 @@ export * from './trustee.ts';
 export * from './decrypt.ts';
 export * from './record.ts';
 export * from './verify.ts';
+export * from './belenios-election.ts';
+export * from './belenios-vote.ts';
+export * from './belenios-export.ts';
 export * as belenios from './belenios/index.ts';

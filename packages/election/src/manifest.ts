@@ -7,6 +7,10 @@
  * Its hash — SHA-256 of its RFC 8785 canonical JSON — is the election context bound into every
  * ballot proof, signature and decryption proof. Key-ceremony proofs cannot include it (the keys are
  * part of it), so they bind a key-ceremony context of the election id, suite and key group instead.
+ *
+ * A `belenios-2048` manifest also carries, and only it may carry, what its Belenios 2.0 elections need
+ * (issue 4, `belenios-election.ts`): per key group the Belenios trustees, per region the uuid of the
+ * region's Belenios election. Both are members of the manifest, so its hash covers them.
  */
 
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -30,6 +34,13 @@ import {
   onlyKeys,
 } from './codec.ts';
 import type { ChallengeResponseJson, Hex } from './codec.ts';
+import {
+  makeRegionBeleniosElection,
+  parseBeleniosKeyGroupDef,
+  parseBeleniosRegionDef,
+} from './belenios-election.ts';
+import type { BeleniosKeyGroupDef, BeleniosRegionDef } from './belenios-election.ts';
+import type { BeleniosElection } from './belenios/index.ts';
 import { ElectionError } from './errors.ts';
 
 export const MANIFEST_FORMAT = 'opendeg-manifest/1';
@@ -73,6 +84,8 @@ export interface RegionDef {
   readonly ballotStyle: string;
   /** RFC 9474 issuer public key of this region's blind signatures, base64 of DER SPKI. */
   readonly issuerKey: string;
+  /** belenios-2048 only (required there): the region's Belenios election. */
+  readonly belenios?: BeleniosRegionDef;
 }
 
 export interface KeyGroupDef {
@@ -82,6 +95,8 @@ export interface KeyGroupDef {
   /** One Feldman commitment vector per dealer (1 in dealer mode, n when dealer-free). */
   readonly commitments: readonly (readonly Hex[])[];
   readonly proofs: readonly ChallengeResponseJson[];
+  /** belenios-2048 only (required there): the same key as Belenios Pedersen trustees. */
+  readonly belenios?: BeleniosKeyGroupDef;
 }
 
 export interface ElectionManifest {
@@ -140,9 +155,28 @@ function parseQuestion(j: unknown, path: string): QuestionDef {
   };
 }
 
-function parseKeyGroup(j: unknown, path: string): KeyGroupDef {
+/** The `belenios` members exist exactly when the suite is belenios-2048: a native election has none. */
+function beleniosMember<T>(
+  o: Record<string, unknown>,
+  path: string,
+  suite: SuiteId,
+  parse: (j: unknown, p: string) => T,
+): { belenios: T } | Record<string, never> {
+  if (suite !== 'belenios-2048') {
+    if (o.belenios !== undefined)
+      throw new ElectionError('MALFORMED', 'only a belenios-2048 election has Belenios members', {
+        path: `${path}.belenios`,
+      });
+    return {};
+  }
+  if (o.belenios === undefined)
+    throw new ElectionError('MALFORMED', 'a belenios-2048 election needs it', { path: `${path}.belenios` });
+  return { belenios: parse(o.belenios, `${path}.belenios`) };
+}
+
+function parseKeyGroup(j: unknown, path: string, suite: SuiteId): KeyGroupDef {
   const o = asObject(j, path);
-  onlyKeys(o, ['id', 'threshold', 'publicKey', 'commitments', 'proofs'], path);
+  onlyKeys(o, ['id', 'threshold', 'publicKey', 'commitments', 'proofs', 'belenios'], path);
   const t = asObject(o.threshold, `${path}.threshold`);
   onlyKeys(t, ['n', 'k'], `${path}.threshold`);
   const n = asInteger(t.n, `${path}.threshold.n`, 1, MAX_PARTS);
@@ -162,6 +196,7 @@ function parseKeyGroup(j: unknown, path: string): KeyGroupDef {
       onlyKeys(p, ['c', 'z'], `${path}.proofs[${i}]`);
       return { c: hex(p.c, `${path}.proofs[${i}].c`), z: hex(p.z, `${path}.proofs[${i}].z`) };
     }),
+    ...beleniosMember(o, path, suite, (x, p) => parseBeleniosKeyGroupDef(x, p, { n, k })),
   };
 }
 
@@ -192,7 +227,7 @@ export function parseManifest(j: unknown): ElectionManifest {
   if (!isSuiteId(suite))
     throw new ElectionError('MALFORMED', `unknown suite "${suite}"`, { path: '$.suite' });
   const keyGroups = asArray(o.keyGroups, '$.keyGroups', 256).map((x, i) =>
-    parseKeyGroup(x, `$.keyGroups[${i}]`),
+    parseKeyGroup(x, `$.keyGroups[${i}]`, suite),
   );
   const ballotStyles = asArray(o.ballotStyles, '$.ballotStyles', 1024).map((x, i) => {
     const p = `$.ballotStyles[${i}]`;
@@ -209,10 +244,10 @@ export function parseManifest(j: unknown): ElectionManifest {
     );
     return { id: asString(s.id, `${p}.id`, ID), title: parseText(s.title, `${p}.title`), questions };
   });
-  const regions = asArray(o.regions, '$.regions', 1024).map((x, i) => {
+  const regions = asArray(o.regions, '$.regions', 1024).map((x, i): RegionDef => {
     const p = `$.regions[${i}]`;
     const r = asObject(x, p);
-    onlyKeys(r, ['code', 'name', 'timeZone', 'keyGroup', 'ballotStyle', 'issuerKey'], p);
+    onlyKeys(r, ['code', 'name', 'timeZone', 'keyGroup', 'ballotStyle', 'issuerKey', 'belenios'], p);
     const timeZone = asString(r.timeZone, `${p}.timeZone`);
     if (!validTimeZone(timeZone))
       throw new ElectionError('MALFORMED', `unknown time zone "${timeZone}"`, { path: p });
@@ -233,6 +268,7 @@ export function parseManifest(j: unknown): ElectionManifest {
       keyGroup,
       ballotStyle,
       issuerKey: asString(r.issuerKey, `${p}.issuerKey`, /^[A-Za-z0-9+/]+={0,2}$/),
+      ...beleniosMember(r, p, suite, parseBeleniosRegionDef),
     };
   });
   if (regions.length === 0)
@@ -248,6 +284,11 @@ export function parseManifest(j: unknown): ElectionManifest {
   unique(
     regions.map((r) => r.code),
     '$.regions',
+  );
+  // Two regions sharing a Belenios election would accept each other's ballots.
+  unique(
+    regions.flatMap((r) => (r.belenios === undefined ? [] : [r.belenios.uuid])),
+    '$.regions[].belenios.uuid',
   );
   return {
     format: MANIFEST_FORMAT,
@@ -282,6 +323,8 @@ export interface RegionContext {
   readonly def: RegionDef;
   readonly style: BallotStyleDef;
   readonly issuerKey: Uint8Array;
+  /** belenios-2048: the region's Belenios election (its ballots are Belenios ballots). */
+  readonly belenios?: BeleniosElection;
 }
 
 /** A manifest decoded into group values, ready for encryption and verification. */
@@ -333,7 +376,16 @@ export async function openElection(
   for (const def of manifest.regions) {
     const style = manifest.ballotStyles.find((b) => b.id === def.ballotStyle);
     if (style === undefined) throw new ElectionError('UNKNOWN_BALLOT_STYLE', def.ballotStyle);
-    regions.set(def.code, { def, style, issuerKey: fromBase64(def.issuerKey) });
+    const kg = keyGroups.get(def.keyGroup);
+    if (kg === undefined) throw new ElectionError('UNKNOWN_KEY_GROUP', def.keyGroup);
+    const issuerKey = fromBase64(def.issuerKey);
+    if (def.belenios === undefined) {
+      regions.set(def.code, { def, style, issuerKey });
+      continue;
+    }
+    // belenios-2048: E is bigint, the group is Belenios's own.
+    const belenios = makeRegionBeleniosElection(manifest, def, style, kg.key.publicKey as bigint);
+    regions.set(def.code, { def, style, issuerKey, belenios });
   }
   const hash = manifestHash(manifest);
   return { manifest, group: g, hash, hashHex: bytesToHex(hash), keyGroups, regions };

@@ -16,6 +16,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '@opendeg/crypto';
 import type { BallotJson, ChallengedVoteJson } from './ballot.ts';
+import type { AnyBallotJson, AnyChallengedVoteJson } from './belenios-vote.ts';
 import type { RegionDecryptionJson, RegionResultJson } from './decrypt.ts';
 import { ElectionError } from './errors.ts';
 import type { ElectionManifest } from './manifest.ts';
@@ -31,11 +32,18 @@ export interface ElectionRecord {
   readonly results: readonly unknown[];
 }
 
-/** The record as the producing side has it (typed); readers get `ElectionRecord` (unknown until verified). */
-export interface ElectionRecordOut {
+/**
+ * The record as the producing side has it (typed); readers get `ElectionRecord` (unknown until
+ * verified). A belenios-2048 election's ballots are `BeleniosBallotJson` (`ElectionRecordOut<
+ * BeleniosBallotJson, ChallengedBeleniosVoteJson>`).
+ */
+export interface ElectionRecordOut<
+  B extends AnyBallotJson = BallotJson,
+  C extends AnyChallengedVoteJson = ChallengedVoteJson,
+> {
   readonly manifest: ElectionManifest;
-  readonly ballots: readonly BallotJson[];
-  readonly challenged: readonly ChallengedVoteJson[];
+  readonly ballots: readonly B[];
+  readonly challenged: readonly C[];
   readonly tallies: readonly RegionTallyJson[];
   readonly decryptions: readonly RegionDecryptionJson[];
   readonly results: readonly RegionResultJson[];

@@ -5,7 +5,7 @@
  */
 
 import { addCiphertexts } from '@opendeg/crypto';
-import type { Ciphertext, EncryptedAnswer, Group } from '@opendeg/crypto';
+import type { Ciphertext, Group } from '@opendeg/crypto';
 import { asArray, asInteger, decodeCiphertextJson, encodeCiphertextJson } from './codec.ts';
 import type { CiphertextJson } from './codec.ts';
 import { ElectionError } from './errors.ts';
@@ -17,6 +17,11 @@ export interface RegionTallyJson {
   readonly ballots: number;
   /** aggregates[question][choice]; the blank choice first where a question allows it. */
   readonly aggregates: readonly (readonly CiphertextJson[])[];
+}
+
+/** What the tally needs of an answer: its ciphertexts (a native answer or a Belenios one). */
+export interface TalliedAnswer<E> {
+  readonly choices: readonly Ciphertext<E>[];
 }
 
 export class RegionTally<E> {
@@ -43,7 +48,7 @@ export class RegionTally<E> {
   }
 
   /** Adds one validated ballot's answers. */
-  add(answers: readonly EncryptedAnswer<E>[]): void {
+  add(answers: readonly TalliedAnswer<E>[]): void {
     if (answers.length !== this.#aggregates.length) {
       throw new ElectionError(
         'MALFORMED',

@@ -14,10 +14,20 @@
  *   B.10 not-challenged  the vote is not one that was challenged (and so revealed)
  *
  * A ballot for another region's key group fails B.8/B.9: its proofs are for another key.
+ *
+ * In a belenios-2048 election the vote is a Belenios ballot (format "belenios-ballot/2.0"): the same
+ * checks, with Belenios's proofs and signature, are in `belenios-vote.ts`. Each election takes only
+ * its own format (B.1).
  */
 
 import { checkAnswer, checkAnswerOpening, CryptoError, verifySchnorrSignature } from '@opendeg/crypto';
 import type { BatchVerifier, EncryptedAnswer } from '@opendeg/crypto';
+import {
+  BELENIOS_CHALLENGED_FORMAT,
+  BELENIOS_VOTE_FORMAT,
+  validateBeleniosBallot,
+  verifyChallengedBeleniosVote,
+} from './belenios-vote.ts';
 import {
   answerBounds,
   ballotSigningMessage,
@@ -41,6 +51,7 @@ import { credentialId, verifyCredential } from './credential.ts';
 import { ElectionError } from './errors.ts';
 import type { CheckFailure } from './errors.ts';
 import type { Election, KeyGroupContext, RegionContext } from './manifest.ts';
+import type { TalliedAnswer } from './tally.ts';
 
 export const BALLOT_CHECKS = {
   'B.1': 'format',
@@ -62,14 +73,15 @@ export interface BallotValidationOptions {
   isCredentialUsed?: (id: string) => boolean;
   /** Whether this tracker belongs to a challenged vote. */
   isChallenged?: (trackerHash: string) => boolean;
-  /** Defer proof equations into a batch; the caller must check `batch.verify()`. */
+  /** Defer proof equations into a batch; the caller must check `batch.verify()` (native ballots only). */
   batch?: BatchVerifier<unknown>;
 }
 
 export interface ValidBallot<E> {
   readonly region: RegionContext;
   readonly keyGroup: KeyGroupContext<E>;
-  readonly answers: readonly EncryptedAnswer<E>[];
+  /** What the tally adds: per question the choices' ciphertexts. */
+  readonly answers: readonly TalliedAnswer<E>[];
   readonly credentialId: string;
   readonly tracker: Tracker;
 }
@@ -115,6 +127,12 @@ function decodeVote<E>(
   const keyGroup = region === undefined ? undefined : election.keyGroups.get(region.def.keyGroup);
   if (region === undefined || keyGroup === undefined) {
     return { ok: false, failures: [fail('B.3', `unknown region "${json.region}"`)] };
+  }
+  if (region.belenios !== undefined) {
+    return {
+      ok: false,
+      failures: [fail('B.1', `region ${json.region} votes with Belenios ballots, not native ones`)],
+    };
   }
   const questions = region.style.questions;
   if (json.answers.length !== questions.length) {
@@ -176,12 +194,20 @@ function checkProofs<E>(
   return failures;
 }
 
+/** The vote format decides which checks apply (B.1 then rejects a format the region does not take). */
+function isBeleniosBallot(j: unknown): j is Record<string, unknown> {
+  if (typeof j !== 'object' || j === null || Array.isArray(j)) return false;
+  const vote = (j as { vote?: unknown }).vote;
+  return typeof vote === 'object' && vote !== null && (vote as { format?: unknown }).format === BELENIOS_VOTE_FORMAT;
+}
+
 /** Validates a cast ballot; collects every failure. */
 export async function validateBallot<E>(
   election: Election<E>,
   j: unknown,
   options: BallotValidationOptions = {},
 ): Promise<BallotValidation<E>> {
+  if (isBeleniosBallot(j)) return validateBeleniosBallot(election, j, options);
   let o: Record<string, unknown>;
   try {
     o = asObject(j, '$');
@@ -257,6 +283,7 @@ export function verifyChallengedVote<E>(
   let o: Record<string, unknown>;
   try {
     o = asObject(j, '$');
+    if (o.format === BELENIOS_CHALLENGED_FORMAT) return verifyChallengedBeleniosVote(election, o);
     onlyKeys(o, ['format', 'vote', 'openings'], '$');
     if (o.format !== CHALLENGED_FORMAT)
       throw new ElectionError('MALFORMED', `expected "${CHALLENGED_FORMAT}"`, { path: '$.format' });

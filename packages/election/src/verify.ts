@@ -11,6 +11,10 @@
  *   V.7  decryptions     each decryption share's proof holds, from ≥ K distinct parts
  *   V.8  results         the published counts are the decryption of the aggregates
  *   V.9  completeness    every region with ballots has a tally, a decryption and a result
+ *
+ * belenios-2048 (issue 4): V.2 also checks each key group's Belenios trustees and that they are the
+ * same key; V.3 checks Belenios ballots (`belenios-vote.ts`); V.7 checks Belenios partial decryptions
+ * (Belenios 2.0 §4.18) against the parts' verification keys; V.8 combines them as threshold mode does.
  */
 
 import {
@@ -20,6 +24,9 @@ import {
   verifyThresholdPublicKey,
 } from '@opendeg/crypto';
 import type { Backend, Ciphertext, ThresholdPublicKey } from '@opendeg/crypto';
+import { checkBeleniosKeyGroup } from './belenios-election.ts';
+import { beleniosVerifyPartialDecryption } from './belenios/index.ts';
+import type { BeleniosElection } from './belenios/index.ts';
 import {
   asArray,
   asInteger,
@@ -128,8 +135,10 @@ export async function verifyRecord(
       keyCeremonyContext(manifest.electionId, manifest.suite, id),
       kg.key,
     );
-    if (!r.ok) {
-      fail('V.2', { message: `${r.code}: ${r.message}`, where: `key group ${id}` });
+    const problems = r.ok ? [] : [`${r.code}: ${r.message}`];
+    if (kg.def.belenios !== undefined) problems.push(...checkBeleniosKeyGroup(g, kg.key, kg.def.belenios));
+    for (const message of problems) fail('V.2', { message, where: `key group ${id}` });
+    if (problems.length > 0) {
       for (const [code, region] of election.regions) if (region.def.keyGroup === id) untrusted.add(code);
     }
   }
@@ -260,7 +269,7 @@ export async function verifyRecord(
     if (r === undefined || kg === undefined) continue;
     const tally = RegionTally.fromJson(g, r.style, tallyJson);
     const cts = tally.aggregates.flat();
-    const combined = verifyDecryption(election, kg.key, cts, dec, (m) => {
+    const combined = verifyDecryption(election, kg.key, r.belenios, cts, dec, (m) => {
       fail('V.7', { message: m, where });
     });
     if (combined === undefined) continue;
@@ -283,6 +292,7 @@ export async function verifyRecord(
 function verifyDecryption<E>(
   election: Election<E>,
   key: ThresholdPublicKey<E>,
+  belenios: BeleniosElection | undefined,
   cts: readonly Ciphertext<E>[],
   dec: unknown,
   report: (message: string) => void,
@@ -312,6 +322,12 @@ function verifyDecryption<E>(
       return { index, values };
     });
     let ok = true;
+    // A Belenios region's archive needs Belenios partial decryptions; a native region has none.
+    if ((mode === 'belenios') !== (belenios !== undefined))
+      throw new ElectionError(
+        'MALFORMED',
+        belenios === undefined ? 'mode "belenios" in a native region' : 'a Belenios region needs mode "belenios"',
+      );
     if (mode === 'assembled') {
       const s = shares[0];
       if (shares.length !== 1 || s?.index !== 0)
@@ -324,7 +340,8 @@ function verifyDecryption<E>(
       }
       return ok ? cts.map((c, i) => g.subtract(c.beta, (s.values[i] as { share: E }).share)) : undefined;
     }
-    if (mode !== 'threshold') throw new ElectionError('MALFORMED', 'mode is "threshold" or "assembled"');
+    if (mode !== 'threshold' && mode !== 'belenios')
+      throw new ElectionError('MALFORMED', 'mode is "threshold", "assembled" or "belenios"');
     const indices = shares.map((s) => s.index);
     if (new Set(indices).size !== indices.length)
       throw new ElectionError('MALFORMED', 'a part index appears twice');
@@ -335,7 +352,18 @@ function verifyDecryption<E>(
         throw new ElectionError('MALFORMED', `part index ${s.index} outside 1..${key.params.n}`);
       const vk = verificationKey(g, key, s.index);
       for (const [i, v] of s.values.entries()) {
-        if (!verifyPartialDecryption(g, election.hash, vk, cts[i] as Ciphertext<E>, v)) {
+        const c = cts[i] as Ciphertext<E>;
+        const valid =
+          belenios === undefined
+            ? verifyPartialDecryption(g, election.hash, vk, c, v)
+            : // E is bigint in a Belenios region; one ciphertext at a time names the failing one.
+              beleniosVerifyPartialDecryption(
+                belenios,
+                vk as unknown as bigint,
+                [[c as unknown as Ciphertext<bigint>]],
+                { factors: [[v.share as unknown as bigint]], proofs: [[v.proof]] },
+              );
+        if (!valid) {
           ok = false;
           report(`part ${s.index}, aggregate ${i}: decryption proof fails`);
         }

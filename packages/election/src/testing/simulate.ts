@@ -3,6 +3,10 @@
  * (dealer or dealer-free), issuer keys per region, voters who get blind-signed credentials and vote
  * (some challenging first), the running tallies, decryption by K holders, and the record.
  * Node-only (the issuer signs with Node's RSA).
+ *
+ * belenios-2048 (issue 4): the key ceremony of each key group is Belenios's Pedersen protocol
+ * (`beleniosThresholdSetup`, bound to OpenDEG's key-ceremony context, so its threshold key passes V.2),
+ * each region gets a Belenios uuid, and voters cast Belenios ballots (`voteBelenios`).
  */
 
 import { dealKey, dkgCombine, dkgDeal, loadGroup, toBase64 } from '@opendeg/crypto';
@@ -11,12 +15,21 @@ import { blindSign, exportIssuerPublicKeySpki, generateIssuerKey } from '@opende
 import type { KeyObject } from 'node:crypto';
 import { castBallot, challengeVote, encryptVote } from '../ballot.ts';
 import type { BallotJson, ChallengedVoteJson, Selection } from '../ballot.ts';
+import { beleniosThresholdSetup, generateBeleniosUuid } from '../belenios/index.ts';
+import { castBeleniosBallot, challengeBeleniosVote, encryptBeleniosVote } from '../belenios-vote.ts';
+import type {
+  AnyBallotJson,
+  AnyChallengedVoteJson,
+  BeleniosBallotJson,
+  ChallengedBeleniosVoteJson,
+} from '../belenios-vote.ts';
 import { encodeChallengeResponse, encodeElementHex } from '../codec.ts';
 import { finishCredential, requestCredential } from '../credential.ts';
+import type { Credential } from '../credential.ts';
 import { decryptKeyGroup, decryptKeyGroupAssembled } from '../decrypt.ts';
 import type { RegionDecryptionJson, RegionResultJson } from '../decrypt.ts';
 import { keyCeremonyContext, MANIFEST_FORMAT, openElection, parseManifest } from '../manifest.ts';
-import type { BallotStyleDef, Election, ElectionManifest, KeyGroupDef } from '../manifest.ts';
+import type { BallotStyleDef, Election, ElectionManifest, KeyGroupDef, RegionDef } from '../manifest.ts';
 import type { ElectionRecordOut } from '../record.ts';
 import { RegionTally } from '../tally.ts';
 import { LocalTrustee } from '../trustee.ts';
@@ -60,7 +73,14 @@ export async function setUpElection(config: SimulationConfig): Promise<Simulated
     const ctx = keyCeremonyContext(electionId, suite, id);
     let key: ThresholdPublicKey<unknown>;
     let shares: SecretShare[];
-    if (config.dealerFree === true) {
+    let belenios: KeyGroupDef['belenios'];
+    if (suite === 'belenios-2048') {
+      // Dealer-free by nature: one ceremony gives the Belenios trustees and OpenDEG's threshold key.
+      const setup = beleniosThresholdSetup(config.threshold, ctx);
+      key = setup.publicKey as ThresholdPublicKey<unknown>;
+      shares = [...setup.shares];
+      belenios = { trustees: setup.trustees };
+    } else if (config.dealerFree === true) {
       const dealings = Array.from({ length: config.threshold.n }, (_, i) =>
         dkgDeal(g, ctx, config.threshold, i + 1),
       );
@@ -93,10 +113,11 @@ export async function setUpElection(config: SimulationConfig): Promise<Simulated
       publicKey: encodeElementHex(g, key.publicKey),
       commitments: key.commitments.map((v) => v.map((e) => encodeElementHex(g, e))),
       proofs: key.proofs.map((p) => encodeChallengeResponse(g, p)),
+      ...(belenios === undefined ? {} : { belenios }),
     });
   }
   const issuers = new Map<string, KeyObject>();
-  const regions = [];
+  const regions: RegionDef[] = [];
   for (const r of config.regions) {
     const { privateKey, publicKey } = await generateIssuerKey(config.issuerBits ?? 2048);
     issuers.set(r.code, privateKey);
@@ -107,6 +128,7 @@ export async function setUpElection(config: SimulationConfig): Promise<Simulated
       keyGroup: r.keyGroup,
       ballotStyle: config.ballotStyle.id,
       issuerKey: toBase64(exportIssuerPublicKeySpki(publicKey)),
+      ...(suite === 'belenios-2048' ? { belenios: { uuid: generateBeleniosUuid() } } : {}),
     });
   }
   const manifest = parseManifest({
@@ -133,10 +155,9 @@ export async function vote(
   selections: readonly Selection[],
   options: { challengeFirst?: readonly Selection[] } = {},
 ): Promise<{ ballot: BallotJson; challenged?: ChallengedVoteJson }> {
-  const issuer = sim.issuers.get(region);
-  if (issuer === undefined) throw new Error(`no issuer for ${region}`);
-  const { blindedMessage, pending } = await requestCredential(sim.election, region);
-  const credential = await finishCredential(sim.election, pending, blindSign(issuer, blindedMessage));
+  if (sim.manifest.suite === 'belenios-2048')
+    throw new Error('simulation: a belenios-2048 election votes with voteBelenios');
+  const credential = await certifiedCredential(sim, region);
   let challenged: ChallengedVoteJson | undefined;
   if (options.challengeFirst !== undefined) {
     challenged = challengeVote(sim.election.group, encryptVote(sim.election, region, options.challengeFirst));
@@ -146,19 +167,67 @@ export async function vote(
   return challenged === undefined ? { ballot } : { ballot, challenged };
 }
 
+/** A one-time credential blind-signed by the region's issuer. */
+async function certifiedCredential(sim: SimulatedElection, region: string): Promise<Credential> {
+  const issuer = sim.issuers.get(region);
+  if (issuer === undefined) throw new Error(`no issuer for ${region}`);
+  const { blindedMessage, pending } = await requestCredential(sim.election, region);
+  return finishCredential(sim.election, pending, blindSign(issuer, blindedMessage));
+}
+
+/**
+ * One voter of a belenios-2048 election: a certified credential, then a Belenios ballot made with it.
+ * A challenged ballot is made with the same credential (Belenios signs at encryption) and is never
+ * cast: the ballot box refuses its tracker (B.10).
+ */
+export async function voteBelenios(
+  sim: SimulatedElection,
+  region: string,
+  selections: readonly Selection[],
+  options: { challengeFirst?: readonly Selection[] } = {},
+): Promise<{ ballot: BeleniosBallotJson; challenged?: ChallengedBeleniosVoteJson }> {
+  const credential = await certifiedCredential(sim, region);
+  let challenged: ChallengedBeleniosVoteJson | undefined;
+  if (options.challengeFirst !== undefined) {
+    challenged = challengeBeleniosVote(
+      encryptBeleniosVote(sim.election, region, options.challengeFirst, credential),
+    );
+  }
+  const v = encryptBeleniosVote(sim.election, region, selections, credential);
+  const ballot = castBeleniosBallot(v.json, credential);
+  return challenged === undefined ? { ballot } : { ballot, challenged };
+}
+
+export interface CloseOptions {
+  readonly holders?: readonly number[];
+  readonly assemble?: boolean;
+}
+
 /** The ballot box's side: validate and tally; then decrypt with the first K holders; the record. */
 export async function closeElection(
   sim: SimulatedElection,
   ballots: readonly BallotJson[],
   challenged: readonly ChallengedVoteJson[],
-  options: { holders?: readonly number[]; assemble?: boolean } = {},
-): Promise<ElectionRecordOut> {
+  options?: CloseOptions,
+): Promise<ElectionRecordOut>;
+export async function closeElection(
+  sim: SimulatedElection,
+  ballots: readonly BeleniosBallotJson[],
+  challenged: readonly ChallengedBeleniosVoteJson[],
+  options?: CloseOptions,
+): Promise<ElectionRecordOut<BeleniosBallotJson, ChallengedBeleniosVoteJson>>;
+export async function closeElection<B extends AnyBallotJson, C extends AnyChallengedVoteJson>(
+  sim: SimulatedElection,
+  ballots: readonly B[],
+  challenged: readonly C[],
+  options: CloseOptions = {},
+): Promise<ElectionRecordOut<B, C>> {
   const { election } = sim;
   const g = election.group;
   const tallies = new Map<string, RegionTally<unknown>>();
   for (const [code, r] of election.regions) tallies.set(code, new RegionTally(g, code, r.style));
   const used = new Set<string>();
-  const accepted: BallotJson[] = [];
+  const accepted: B[] = [];
   for (const b of ballots) {
     const r = await validateBallot(election, b, { isCredentialUsed: (id) => used.has(id) });
     if (!r.ok) throw new Error(`simulation: ballot rejected: ${JSON.stringify(r.failures)}`);
