@@ -85,10 +85,24 @@ describe('participant lists', () => {
       struck: true,
       notes: 'Утратил активное избирательное право',
     });
-    expect(codeOf(() => list.exclude('2', 'VOTED_EARLY', 'x', DURING, ENDS))).toBe('ALREADY_EXCLUDED');
-    expect(codeOf(() => list.exclude('1', 'CONDITIONS_NOT_MET', 'x', ENDS, ENDS))).toBe('VOTING_ENDED');
-    expect(codeOf(() => list.exclude('99', 'CONDITIONS_NOT_MET', 'x', DURING, ENDS))).toBe('NOT_ON_LIST');
-    expect(() => list.exclude('1', 'CONDITIONS_NOT_MET', '  ', DURING, ENDS)).toThrow(TypeError);
+    expect(
+      codeOf(() => {
+        list.exclude('2', 'VOTED_EARLY', 'x', DURING, ENDS);
+      }),
+    ).toBe('ALREADY_EXCLUDED');
+    expect(
+      codeOf(() => {
+        list.exclude('1', 'CONDITIONS_NOT_MET', 'x', ENDS, ENDS);
+      }),
+    ).toBe('VOTING_ENDED');
+    expect(
+      codeOf(() => {
+        list.exclude('99', 'CONDITIONS_NOT_MET', 'x', DURING, ENDS);
+      }),
+    ).toBe('NOT_ON_LIST');
+    expect(() => {
+      list.exclude('1', 'CONDITIONS_NOT_MET', '  ', DURING, ENDS);
+    }).toThrow(TypeError);
     expect(list.counts()).toEqual({ onList: 4, ballotsIssued: 0 });
   });
 
@@ -99,9 +113,17 @@ describe('participant lists', () => {
     expect(row?.ballotAccess).toBe('50 12 345674');
     expect(list.rows().find((r) => r.participantId === '5')?.ballotAccess).toBe('');
     expect(list.counts()).toEqual({ onList: 6, ballotsIssued: 1 });
-    expect(codeOf(() => list.grantBallotAccess('4', DURING))).toBe('ALREADY_ISSUED');
+    expect(
+      codeOf(() => {
+        list.grantBallotAccess('4', DURING);
+      }),
+    ).toBe('ALREADY_ISSUED');
     list.exclude('1', 'LOST_SUFFRAGE', 'решение суда № 7', DURING, ENDS);
-    expect(codeOf(() => list.grantBallotAccess('1', DURING))).toBe('EXCLUDED');
+    expect(
+      codeOf(() => {
+        list.grantBallotAccess('1', DURING);
+      }),
+    ).toBe('EXCLUDED');
   });
 
   test('P-7.2 P-7.3 P-7.4 the final list keeps its counts and never changes afterwards', () => {
@@ -110,8 +132,16 @@ describe('participant lists', () => {
     list.exclude('6', 'VOTED_EARLY', 'решение ТИК № 1', DURING, ENDS);
     expect(list.freeze(ENDS)).toEqual({ onList: 5, ballotsIssued: 1 });
     expect(list.final?.counts).toEqual({ onList: 5, ballotsIssued: 1 });
-    expect(codeOf(() => list.grantBallotAccess('4', ENDS))).toBe('LIST_FROZEN');
-    expect(codeOf(() => list.exclude('4', 'VOTED_EARLY', 'x', DURING, ENDS))).toBe('LIST_FROZEN');
+    expect(
+      codeOf(() => {
+        list.grantBallotAccess('4', ENDS);
+      }),
+    ).toBe('LIST_FROZEN');
+    expect(
+      codeOf(() => {
+        list.exclude('4', 'VOTED_EARLY', 'x', DURING, ENDS);
+      }),
+    ).toBe('LIST_FROZEN');
     expect(codeOf(() => list.freeze(ENDS))).toBe('LIST_FROZEN');
   });
 
