@@ -8,3 +8,4 @@ export * from './config.ts';
 export * from './schedule.ts';
 export * from './applications.ts';
 export * from './participant-lists.ts';
+export * from './confirmation-codes.ts';
