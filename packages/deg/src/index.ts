@@ -9,3 +9,7 @@ export * from './schedule.ts';
 export * from './applications.ts';
 export * from './participant-lists.ts';
 export * from './confirmation-codes.ts';
+export * from './commission.ts';
+export * from './observers.ts';
+export * from './ballot-source.ts';
+export * from './signatures/index.ts';
