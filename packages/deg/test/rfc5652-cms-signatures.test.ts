@@ -2,8 +2,12 @@
 // commission CA (RFC 5280), checked by our verifier and by `openssl cms -verify` both ways:
 // P-3.1 (data centre signs the list bundle), P-3.6/P-7.3 (chairman and secretary sign a list),
 // P-7.9 (every present member signs the protocol).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import type { ElectionConfig } from '../src/config.ts';
 import {
+  certificateValidity,
   createCommissionCa,
   generateSigningKeyPair,
   importCertificate,
@@ -85,6 +89,10 @@ describe('RFC 5652 detached CMS signatures with the commission CA', () => {
   });
 
   const signer = (id: string): Signer & IssuedCertificate => signers.get(id)!;
+
+  test('openssl is installed: a prerequisite of this suite, so its absence fails rather than skips', () => {
+    expect(requireOpenssl()).toMatch(/^OpenSSL 3\./);
+  });
 
   test('the CA and member certificates are what openssl reads: Russian subject, usages, chain', () => {
     const member = fs.write('chairman.pem', signer('cec-01').pem);
@@ -580,5 +588,17 @@ describe('RFC 5652 detached CMS signatures with the commission CA', () => {
         fs.cmsVerify(fs.write('ours-with-ossl.der', sig.der), docFile, fs.path('ossl-root.pem')).status,
       ).toBe(0);
     });
+  });
+
+  test('certificate validity comes from the configuration: issue time to the last voting day plus retention', () => {
+    const config = JSON.parse(
+      readFileSync(path.join(import.meta.dirname, 'fixtures/president-2024.json'), 'utf8'),
+    ) as ElectionConfig;
+    const issued = new Date('2024-02-01T09:00:00Z');
+    const v = certificateValidity(config, issued, 30);
+    expect(v.notBefore).toEqual(new Date('2024-02-01T08:55:00Z'));
+    // 2024-03-17 23:59 Moscow time is 20:59 UTC; plus 30 days.
+    expect(v.notAfter).toEqual(new Date('2024-04-16T20:59:00Z'));
+    expect(() => certificateValidity(config, new Date('2025-06-01T00:00:00Z'), 30)).toThrow(RangeError);
   });
 });

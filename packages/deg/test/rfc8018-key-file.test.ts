@@ -28,6 +28,10 @@ describe('RFC 8018 PBES2 key files', () => {
     requireOpenssl();
   });
 
+  test('openssl is installed: a prerequisite of this suite, so its absence fails rather than skips', () => {
+    expect(requireOpenssl()).toMatch(/^OpenSSL 3\./);
+  });
+
   test('openssl pkcs8 opens our key file with the passphrase (default iterations) and fails with a wrong one', async () => {
     const { keyFile, publicKey } = await generateMemberKeyFile(PASS);
     expect(keyFile.pem).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----\n/);
