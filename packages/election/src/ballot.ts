@@ -99,7 +99,10 @@ export function encryptVote<E>(
   if (r === undefined) throw new ElectionError('UNKNOWN_REGION', `no region "${region}"`);
   if (r.belenios !== undefined) {
     // A Belenios ballot's proofs bind the credential: it is made with it (belenios-vote.ts).
-    throw new ElectionError('WRONG_BALLOT_FORMAT', `region ${region} votes with Belenios ballots: use encryptBeleniosVote`);
+    throw new ElectionError(
+      'WRONG_BALLOT_FORMAT',
+      `region ${region} votes with Belenios ballots: use encryptBeleniosVote`,
+    );
   }
   const kg = election.keyGroups.get(r.def.keyGroup);
   if (kg === undefined) throw new ElectionError('UNKNOWN_KEY_GROUP', `no key group "${r.def.keyGroup}"`);

@@ -41,7 +41,7 @@ const UUID = /^[1-9A-HJ-NP-Za-km-z]{14,64}$/;
 
 /** Strings of Belenios messages carry several 617-digit numbers: longer than `asString` allows. */
 function text(j: unknown, path: string, pattern?: RegExp): string {
-  if (typeof j !== 'string' || j.length === 0 || j.length > 65_536 || (pattern?.test(j) ?? true) === false) {
+  if (typeof j !== 'string' || j.length === 0 || j.length > 65_536 || !(pattern?.test(j) ?? true)) {
     throw new ElectionError(
       'MALFORMED',
       pattern === undefined ? 'expected a string' : `expected ${String(pattern)}`,

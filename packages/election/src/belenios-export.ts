@@ -46,7 +46,8 @@ function byRegion(xs: readonly unknown[], what: string): Map<string, unknown> {
   const out = new Map<string, unknown>();
   xs.forEach((x, i) => {
     const region = asString(asObject(x, `${what}[${i}]`).region, `${what}[${i}].region`);
-    if (out.has(region)) throw new ElectionError('RECORD_INVALID', `${what}: region ${region} published twice`);
+    if (out.has(region))
+      throw new ElectionError('RECORD_INVALID', `${what}: region ${region} published twice`);
     out.set(region, x);
   });
   return out;
@@ -60,7 +61,10 @@ export async function exportBeleniosArchives(
 ): Promise<BeleniosExport[]> {
   const election = await openElection(parseManifest(record.manifest));
   if (election.manifest.suite !== 'belenios-2048') {
-    throw new ElectionError('WRONG_BALLOT_FORMAT', `a ${election.manifest.suite} election has no Belenios form`);
+    throw new ElectionError(
+      'WRONG_BALLOT_FORMAT',
+      `a ${election.manifest.suite} election has no Belenios form`,
+    );
   }
   const g = election.group;
   const tallies = byRegion(record.tallies, 'tallies');
@@ -86,10 +90,13 @@ export async function exportBeleniosArchives(
     const raws = ballots.get(code) ?? [];
     // §4.8: the credentials as published (sorted, like belenios-tool's), one per ballot (B.6).
     const publicCredentials = [
-      ...new Set(raws.map((raw) => asString((JSON.parse(raw) as { credential?: unknown }).credential, 'credential'))),
+      ...new Set(
+        raws.map((raw) => asString((JSON.parse(raw) as { credential?: unknown }).credential, 'credential')),
+      ),
     ].sort();
     // belenios-2048: E is bigint, so the aggregates are Belenios's encrypted tally as they are.
-    const encryptedTally = RegionTally.fromJson(g, r.style, tallyJson).aggregates as unknown as EncryptedTally;
+    const encryptedTally = RegionTally.fromJson(g, r.style, tallyJson)
+      .aggregates as unknown as EncryptedTally;
     const dec = decryptions.get(code) as RegionDecryptionJson | undefined;
     const result = results.get(code) as RegionResultJson | undefined;
     if (dec?.mode !== 'belenios')
@@ -97,7 +104,10 @@ export async function exportBeleniosArchives(
     const partialDecryptions = asArray(dec.shares, `decryptions.${code}.shares`, 255).map((_, i) => {
       const s = dec.shares[i];
       if (s === undefined) throw new ElectionError('RECORD_INVALID', 'missing share');
-      return { owner: s.index, partialDecryption: toBelenios(g, s.values, `decryptions.${code}.shares[${i}]`) };
+      return {
+        owner: s.index,
+        partialDecryption: toBelenios(g, s.values, `decryptions.${code}.shares[${i}]`),
+      };
     });
     const dirOf = join(dir, code);
     const archive = await writeBeleniosArchive(dirOf, {
@@ -134,7 +144,10 @@ function toBelenios<E>(
   return {
     decryption_factors: decoded.map((row) => row.map((v) => encodeDecimal(v.factor))),
     decryption_proofs: decoded.map((row) =>
-      row.map((v) => ({ challenge: encodeDecimal(v.proof.challenge), response: encodeDecimal(v.proof.response) })),
+      row.map((v) => ({
+        challenge: encodeDecimal(v.proof.challenge),
+        response: encodeDecimal(v.proof.response),
+      })),
     ),
   };
 }

@@ -102,11 +102,17 @@ export function beleniosTrackerOf(raw: string): Tracker {
   return { hash: bytesToHex(hash), code: trackerCode(hash) };
 }
 
-function beleniosRegion<E>(election: Election<E>, region: string): RegionContext & { belenios: BeleniosElection } {
+function beleniosRegion<E>(
+  election: Election<E>,
+  region: string,
+): RegionContext & { belenios: BeleniosElection } {
   const r = election.regions.get(region);
   if (r === undefined) throw new ElectionError('UNKNOWN_REGION', `no region "${region}"`);
   if (r.belenios === undefined) {
-    throw new ElectionError('WRONG_BALLOT_FORMAT', `region ${region} votes with native ballots: use encryptVote`);
+    throw new ElectionError(
+      'WRONG_BALLOT_FORMAT',
+      `region ${region} votes with native ballots: use encryptVote`,
+    );
   }
   return r as RegionContext & { belenios: BeleniosElection };
 }
@@ -115,7 +121,10 @@ function beleniosRegion<E>(election: Election<E>, region: string): RegionContext
 function toChoice(r: RegionContext, selections: readonly Selection[]): BeleniosChoice[] {
   const questions = r.style.questions;
   if (selections.length !== questions.length) {
-    throw new ElectionError('BAD_SELECTION', `expected ${questions.length} selections, got ${selections.length}`);
+    throw new ElectionError(
+      'BAD_SELECTION',
+      `expected ${questions.length} selections, got ${selections.length}`,
+    );
   }
   return questions.map((q, i) => {
     const s = selections[i] ?? [];
@@ -191,7 +200,9 @@ function decodeWrapper<E>(
   election: Election<E>,
   vote: unknown,
   path: string,
-): { ok: true; region: RegionContext & { belenios: BeleniosElection }; raw: string } | { ok: false; failure: CheckFailure } {
+):
+  | { ok: true; region: RegionContext & { belenios: BeleniosElection }; raw: string }
+  | { ok: false; failure: CheckFailure } {
   let o: Record<string, unknown>;
   try {
     o = asObject(vote, path);
@@ -250,7 +261,7 @@ export async function validateBeleniosBallot<E>(
   const parsed = parseRaw(raw);
   if (!parsed.ok) return { ok: false, failures: [parsed.failure], tracker };
   const ballot = parsed.ballot;
-  const certificate = o.credential as unknown as CredentialJson;
+  const certificate = o.credential as CredentialJson;
   const failures: CheckFailure[] = [];
 
   // B.5: the issuer certified this credential — the very key that signed the Belenios ballot.
@@ -265,9 +276,11 @@ export async function validateBeleniosBallot<E>(
     failures.push(fail('B.5', `credential is not certified by the issuer of region ${region.def.code}`));
   }
   const id = credentialId(certificate);
-  if (options.isCredentialUsed?.(id) === true) failures.push(fail('B.6', 'this credential has already voted'));
+  if (options.isCredentialUsed?.(id) === true)
+    failures.push(fail('B.6', 'this credential has already voted'));
   const check = beleniosVerifyBallot(region.belenios, raw);
-  if (!check.ok) for (const f of check.failures) failures.push(fail(checkIdOf(f.check), `${f.check}: ${f.message}`));
+  if (!check.ok)
+    for (const f of check.failures) failures.push(fail(checkIdOf(f.check), `${f.check}: ${f.message}`));
   if (options.isChallenged?.(tracker.hash) === true)
     failures.push(fail('B.10', 'this vote was challenged and revealed'));
   if (failures.length > 0) return { ok: false, failures, tracker };
@@ -310,7 +323,10 @@ export function verifyChallengedBeleniosVote<E>(
   if (!check.ok) {
     return {
       ok: false,
-      failures: check.failures.map((f) => ({ check: 'C.1', message: `${checkIdOf(f.check)}: ${f.check}: ${f.message}` })),
+      failures: check.failures.map((f) => ({
+        check: 'C.1',
+        message: `${checkIdOf(f.check)}: ${f.check}: ${f.message}`,
+      })),
     };
   }
   const parsed = parseRaw(raw);
@@ -344,7 +360,10 @@ export function verifyChallengedBeleniosVote<E>(
           );
         });
       if (!opens) {
-        failures.push({ check: 'C.2', message: `question ${q.id}: the opening does not match the encryption` });
+        failures.push({
+          check: 'C.2',
+          message: `question ${q.id}: the opening does not match the encryption`,
+        });
         return;
       }
       selections.push(marksToSelection(q, marks as number[]));

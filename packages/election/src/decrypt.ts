@@ -212,7 +212,10 @@ export function decryptKeyGroupAssembled<E>(
   const kg = keyGroupOf(election, keyGroupId);
   for (const t of tallies) {
     if (election.regions.get(t.region)?.belenios !== undefined)
-      throw new ElectionError('WRONG_BALLOT_FORMAT', `region ${t.region}: a Belenios tally is decrypted by trustees`);
+      throw new ElectionError(
+        'WRONG_BALLOT_FORMAT',
+        `region ${t.region}: a Belenios tally is decrypted by trustees`,
+      );
   }
   const x = assembleKey(g, kg.key, parts);
   const whole: SecretShare = { index: 0, secret: x };

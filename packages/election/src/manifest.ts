@@ -35,6 +35,7 @@ import {
 } from './codec.ts';
 import type { ChallengeResponseJson, Hex } from './codec.ts';
 import {
+  checkBeleniosKeyGroup,
   makeRegionBeleniosElection,
   parseBeleniosKeyGroupDef,
   parseBeleniosRegionDef,
@@ -369,6 +370,8 @@ export async function openElection(
         key,
       );
       if (!r.ok) throw new ElectionError('MALFORMED', `${r.code}: ${r.message}`, { path });
+      const bad = def.belenios === undefined ? [] : checkBeleniosKeyGroup(g, key, def.belenios);
+      if (bad.length > 0) throw new ElectionError('MALFORMED', bad.join('; '), { path: `${path}.belenios` });
     }
     keyGroups.set(def.id, { def, key, publicKey: g.prepare(key.publicKey) });
   });

@@ -198,7 +198,11 @@ function checkProofs<E>(
 function isBeleniosBallot(j: unknown): j is Record<string, unknown> {
   if (typeof j !== 'object' || j === null || Array.isArray(j)) return false;
   const vote = (j as { vote?: unknown }).vote;
-  return typeof vote === 'object' && vote !== null && (vote as { format?: unknown }).format === BELENIOS_VOTE_FORMAT;
+  return (
+    typeof vote === 'object' &&
+    vote !== null &&
+    (vote as { format?: unknown }).format === BELENIOS_VOTE_FORMAT
+  );
 }
 
 /** Validates a cast ballot; collects every failure. */

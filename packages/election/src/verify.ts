@@ -326,7 +326,9 @@ function verifyDecryption<E>(
     if ((mode === 'belenios') !== (belenios !== undefined))
       throw new ElectionError(
         'MALFORMED',
-        belenios === undefined ? 'mode "belenios" in a native region' : 'a Belenios region needs mode "belenios"',
+        belenios === undefined
+          ? 'mode "belenios" in a native region'
+          : 'a Belenios region needs mode "belenios"',
       );
     if (mode === 'assembled') {
       const s = shares[0];

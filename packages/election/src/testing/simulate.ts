@@ -77,7 +77,7 @@ export async function setUpElection(config: SimulationConfig): Promise<Simulated
     if (suite === 'belenios-2048') {
       // Dealer-free by nature: one ceremony gives the Belenios trustees and OpenDEG's threshold key.
       const setup = beleniosThresholdSetup(config.threshold, ctx);
-      key = setup.publicKey as ThresholdPublicKey<unknown>;
+      key = setup.publicKey;
       shares = [...setup.shares];
       belenios = { trustees: setup.trustees };
     } else if (config.dealerFree === true) {
