@@ -12,4 +12,6 @@ export * from './confirmation-codes.ts';
 export * from './commission.ts';
 export * from './observers.ts';
 export * from './ballot-source.ts';
+export * from './list-data.ts';
+export * from './bundle.ts';
 export * from './signatures/index.ts';

@@ -39,9 +39,9 @@ const LIST = new TextEncoder().encode(
 );
 
 const MEMBERS: readonly MemberSubject[] = [
-  { id: 'cec-01', fullName: 'Памфилова Элла Александровна', role: 'chairman' },
-  { id: 'cec-02', fullName: 'Булаев Николай Иванович', role: 'deputy' },
-  { id: 'cec-03', fullName: 'Шевченко Наталья Александровна', role: 'secretary' },
+  { id: 'cec-01', fullName: 'Председателева Анна Петровна', role: 'chairman' },
+  { id: 'cec-02', fullName: 'Заместителев Борис Иванович', role: 'deputy' },
+  { id: 'cec-03', fullName: 'Секретарёва Вера Сергеевна', role: 'secretary' },
   { id: 'cec_04', fullName: 'Гришина Ёлка Олеговна', role: 'member' },
 ];
 
@@ -98,7 +98,7 @@ describe('RFC 5652 detached CMS signatures with the commission CA', () => {
     const member = fs.write('chairman.pem', signer('cec-01').pem);
     const text = fs.openssl(['x509', '-in', member, '-noout', '-text', '-nameopt', 'utf8,sep_comma_plus']);
     expect(text.status).toBe(0);
-    expect(text.stdout).toContain('CN=Памфилова Элла Александровна');
+    expect(text.stdout).toContain('CN=Председателева Анна Петровна');
     expect(text.stdout).toContain('title=Председатель комиссии');
     expect(text.stdout).toContain('UID=cec-01');
     expect(text.stdout).toContain('O=Центральная избирательная комиссия Российской Федерации');
@@ -165,8 +165,8 @@ describe('RFC 5652 detached CMS signatures with the commission CA', () => {
     if (!one.ok) return;
     expect(one.signer.memberId).toBe('cec-01');
     expect(one.signer.role).toBe('chairman');
-    expect(one.signer.fullName).toBe('Памфилова Элла Александровна');
-    expect(one.signer.subject).toContain('CN=Памфилова Элла Александровна');
+    expect(one.signer.fullName).toBe('Председателева Анна Петровна');
+    expect(one.signer.subject).toContain('CN=Председателева Анна Петровна');
     expect(one.signingTime).toEqual(t);
 
     const all = await verifyAllSigners({
@@ -285,7 +285,7 @@ describe('RFC 5652 detached CMS signatures with the commission CA', () => {
   test('a certificate from another CA: CMS_UNTRUSTED_SIGNER, and openssl fails', async () => {
     const stranger = await enrol(otherCa, {
       id: 'cec-01',
-      fullName: 'Памфилова Элла Александровна',
+      fullName: 'Председателева Анна Петровна',
       role: 'chairman',
     });
     const sig = await signDetached({ content: LIST, signer: stranger, signingTime: new Date() });
@@ -437,7 +437,7 @@ describe('RFC 5652 detached CMS signatures with the commission CA', () => {
         'ossl-member.csr',
         '-utf8',
         '-subj',
-        `/C=RU/O=${ORG}/title=Секретарь комиссии/CN=Шевченко Наталья Александровна/UID=cec-03`,
+        `/C=RU/O=${ORG}/title=Секретарь комиссии/CN=Секретарёва Вера Сергеевна/UID=cec-03`,
       ]);
       fs.write(
         'ext.cnf',
@@ -504,7 +504,7 @@ describe('RFC 5652 detached CMS signatures with the commission CA', () => {
       expect([r.signer.memberId, r.signer.role, r.signer.fullName]).toEqual([
         'cec-03',
         'secretary',
-        'Шевченко Наталья Александровна',
+        'Секретарёва Вера Сергеевна',
       ]);
       expect(Math.abs(r.signingTime.getTime() - Date.now())).toBeLessThan(5 * 60_000);
       const changed = new Uint8Array([...LIST, 0x0a]);
