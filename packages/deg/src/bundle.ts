@@ -133,6 +133,41 @@ const failure = (code: BundleFailureCode, detail?: string): BundleFailure => ({
   ...(detail === undefined ? {} : { detail }),
 });
 
+/** Reads an untrusted manifest: exactly the expected members, canonical bytes, valid file entries. */
+function parseManifest(bytes: Uint8Array): BundleManifest | undefined {
+  let j: unknown;
+  try {
+    j = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return undefined;
+  }
+  if (typeof j !== 'object' || j === null || Array.isArray(j)) return undefined;
+  const o = j as Record<string, unknown>;
+  const keys = Object.keys(o).sort().join(',');
+  if (keys !== 'createdAt,electionId,files,format,kind' || o.format !== 'opendeg-bundle/1') return undefined;
+  if (typeof o.electionId !== 'string' || typeof o.kind !== 'string' || typeof o.createdAt !== 'string')
+    return undefined;
+  if (!Array.isArray(o.files)) return undefined;
+  const files: { name: string; size: number; sha256: string }[] = [];
+  for (const f of o.files as unknown[]) {
+    if (typeof f !== 'object' || f === null) return undefined;
+    const { name, size, sha256: digest } = f as Record<string, unknown>;
+    if (typeof name !== 'string' || !isBundleFileName(name)) return undefined;
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return undefined;
+    if (typeof digest !== 'string' || !/^[0-9a-f]{64}$/.test(digest)) return undefined;
+    files.push({ name, size, sha256: digest });
+  }
+  const manifest: BundleManifest = {
+    format: 'opendeg-bundle/1',
+    electionId: o.electionId,
+    kind: o.kind,
+    createdAt: o.createdAt,
+    files,
+  };
+  // Signed bytes must be the canonical form: no second reading of the same signature.
+  return equalBytes(canonicalJsonBytes(manifest), bytes) ? manifest : undefined;
+}
+
 /** P-3.2: the commission's check before loading: signature, signer, election, every file. */
 export async function verifyBundle(options: {
   files: ReadonlyMap<string, Uint8Array>;
@@ -151,14 +186,8 @@ export async function verifyBundle(options: {
   });
   if (!v.ok) return failure('BUNDLE_SIGNATURE', v.code satisfies CmsFailureCode);
   if (v.signer.role !== 'data-centre') return failure('BUNDLE_WRONG_SIGNER', v.signer.subject);
-  let manifest: BundleManifest;
-  try {
-    manifest = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(manifestBytes)) as BundleManifest;
-    if (manifest.format !== 'opendeg-bundle/1' || !Array.isArray(manifest.files)) throw new Error('format');
-    if (!equalBytes(canonicalJsonBytes(manifest), manifestBytes)) throw new Error('not canonical');
-  } catch {
-    return failure('BUNDLE_MALFORMED');
-  }
+  const manifest = parseManifest(manifestBytes);
+  if (manifest === undefined) return failure('BUNDLE_MALFORMED');
   if (manifest.electionId !== options.electionId)
     return failure('BUNDLE_WRONG_ELECTION', manifest.electionId);
   const listed = new Set<string>();
