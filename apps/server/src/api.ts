@@ -4,10 +4,13 @@ import type { Static } from 'typebox';
 import type { AccountClaims } from './identity/claims.ts';
 import type { authSchemas } from './identity/client.ts';
 import type { HealthBody } from './routes/health.ts';
+import type { applicationSchemas, CodeSent, ProcessingReport } from './applications/routes.ts';
+import type { devSmsSchema } from './sms/dev-routes.ts';
 
 export type { ErrorBody, ErrorCode } from './errors.ts';
 export type { AccountClaims } from './identity/claims.ts';
 export type { HealthBody } from './routes/health.ts';
+export type { ApplicationView } from './applications/routes.ts';
 
 export interface Api {
   'GET /health': { response: HealthBody };
@@ -17,6 +20,18 @@ export interface Api {
   'GET /auth/callback': { query: Static<typeof authSchemas.callback.querystring>; response: null };
   'POST /auth/logout': { response: null };
   'GET /api/me': { response: AccountClaims };
+  'POST /api/applications/code': { response: Static<typeof CodeSent> };
+  'POST /api/applications': {
+    body: Static<typeof applicationSchemas.file.body>;
+    response: Static<(typeof applicationSchemas.file.response)[201]>;
+  };
+  'POST /api/applications/withdraw': { response: Static<(typeof applicationSchemas.withdraw.response)[200]> };
+  'GET /api/applications/status': { response: Static<(typeof applicationSchemas.status.response)[200]> };
+  'POST /api/operator/applications/process': { response: Static<typeof ProcessingReport> };
+  'GET /dev/sms': {
+    query: Static<typeof devSmsSchema.querystring>;
+    response: Static<(typeof devSmsSchema.response)[200]>;
+  };
 }
 
 export type ApiRoute = keyof Api;

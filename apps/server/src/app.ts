@@ -23,9 +23,17 @@ import { loggerOptions } from './logging.ts';
 import { healthRoutes } from './routes/health.ts';
 import { registerMetrics } from './routes/metrics.ts';
 import { DEFAULT_SCOPE, STAND_IN_CLIENT_ID, STAND_IN_PREFIX } from './identity/config.ts';
-import { createDiscovery, identityClient, type RelyingParty } from './identity/client.ts';
+import {
+  createDiscovery,
+  createSessionReader,
+  identityClient,
+  type RelyingParty,
+} from './identity/client.ts';
 import { MemorySessionStore } from './identity/session-store.ts';
 import { identityStandIn } from './identity/stand-in.ts';
+import { applicationRoutes } from './applications/routes.ts';
+import { DevOutboxSms } from './sms/dev-outbox.ts';
+import { devSmsRoutes } from './sms/dev-routes.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -143,10 +151,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         };
   const discover = createDiscovery(relyingParty, app.log);
 
+  const db = deps.db;
+  if (deps.applications && !db) throw new Error('applications need the database (deps.db)');
+  if (deps.applications && deps.applications.codePepper.length < 32)
+    throw new Error('applications.codePepper must have at least 32 bytes');
   const checks: Record<string, HealthCheck> = {
     identity: async () => {
       await discover();
     },
+    ...(db
+      ? {
+          db: async () => {
+            await db.pool.query('SELECT 1');
+          },
+        }
+      : {}),
     ...deps.healthChecks,
   };
   await app.register(healthRoutes, { clock: deps.clock, checks });
@@ -182,14 +201,28 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       cookieKeys: provider.cookieKeys,
     });
   }
+  const store = deps.identity.sessionStore ?? new MemorySessionStore(() => deps.clock.now().getTime());
   await app.register(identityClient, {
     clock: deps.clock,
-    store: deps.identity.sessionStore ?? new MemorySessionStore(() => deps.clock.now().getTime()),
+    store,
     sessionTtlSeconds: deps.identity.sessionTtlSeconds ?? 30 * 60,
     publicUrl,
     relyingParty,
     discover,
   });
+
+  if (deps.applications && db) {
+    await app.register(applicationRoutes, {
+      clock: deps.clock,
+      pool: db.pool,
+      sessions: createSessionReader({ clock: deps.clock, store, publicUrl }),
+      deps: deps.applications,
+    });
+    // Codes in the outbox are readable by anyone who can reach the server: never in production.
+    if (deps.applications.sms instanceof DevOutboxSms && process.env.NODE_ENV !== 'production') {
+      await app.register(devSmsRoutes, { outbox: deps.applications.sms });
+    }
+  }
 
   return app;
 }

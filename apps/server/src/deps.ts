@@ -1,6 +1,9 @@
 // What buildApp needs from the outside world: time, log destination, identity configuration,
-// dependency health checks (and, once packages/db lands, the database pool).
+// dependency health checks, the database pool and what the applications slice needs (the loaded
+// election, the voter register, the SMS gateway and the code pepper).
 // Everything here is injected so tests and training runs control it (DESIGN: "an injected clock").
+import type pg from 'pg';
+import type { ApplicationsDeps } from './applications/deps.ts';
 import type { IdentityDeps } from './identity/config.ts';
 
 /** The one source of time: training runs and tests compress or move it. */
@@ -29,6 +32,10 @@ export interface AppDeps {
   clock: Clock;
   logger?: LoggerDeps;
   identity: IdentityDeps;
-  /** Named probes shown in /health `checks` (e.g. `db` once the pool is injected). */
+  /** Named probes shown in /health `checks`, beside `identity` and `db`. */
   healthChecks?: Readonly<Record<string, HealthCheck>>;
+  /** The database (packages/db openDatabase, migrated). Without it no route that stores anything exists. */
+  db?: { pool: pg.Pool };
+  /** Applications to vote remotely (P-2); needs `db`. */
+  applications?: ApplicationsDeps;
 }

@@ -19,6 +19,19 @@ export const ERROR_CODES = [
   'IDENTITY_PROVIDER_UNAVAILABLE',
   'STAND_IN_UNKNOWN_ACCOUNT',
   'STAND_IN_INTERACTION_EXPIRED',
+  'APPLICATION_REFUSED',
+  'APPLICATIONS_UNAVAILABLE',
+  'NO_APPLICATION',
+  'NOT_WITHDRAWABLE',
+  'WITHDRAWAL_CLOSED',
+  'RESEND_TOO_SOON',
+  'NO_CODE',
+  'CODE_WRONG',
+  'CODE_EXPIRED',
+  'CODE_TOO_MANY_WRONG',
+  'CODE_USED',
+  'SMS_GATEWAY_FAILED',
+  'OPERATOR_UNAUTHORIZED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -29,12 +42,36 @@ export const ValidationIssue = Type.Object({
   message: Type.String(),
 });
 
+/** A user-facing message in both languages, for clients that show one of them. */
+export const Message = Type.Object(
+  { ru: Type.String(), en: Type.String() },
+  { title: 'Message', additionalProperties: false },
+);
+
+/** One reason a filing is refused (seed 003), as packages/deg checkFiling gives it. */
+export const Refusal = Type.Object(
+  { code: Type.String({ description: 'UNDER_18, ACCOUNT_NOT_CONFIRMED, …' }), message: Message },
+  { title: 'Refusal', additionalProperties: false },
+);
+
+/** Facts some errors carry beside their code, so clients need not parse messages. */
+export const ErrorFacts = {
+  /** APPLICATION_REFUSED: every applicable reason, in the portal's order. */
+  refusals: Type.Optional(Type.Array(Refusal)),
+  /** RESEND_TOO_SOON: seconds until a new code may be requested (also in Retry-After). */
+  retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** CODE_WRONG: wrong entries left before the code is spent. */
+  attemptsLeft: Type.Optional(Type.Integer({ minimum: 0 })),
+};
+export type ErrorFacts = { [K in keyof typeof ErrorFacts]?: Static<(typeof ErrorFacts)[K]> };
+
 export const ErrorBody = Type.Object(
   {
     code: Type.Enum(ERROR_CODES),
     message: Type.String({ description: 'Russian first, then English' }),
     eventId: Type.String({ description: 'The request id also found in the server logs' }),
     details: Type.Optional(Type.Array(ValidationIssue)),
+    ...ErrorFacts,
   },
   { title: 'ErrorBody' },
 );
@@ -44,13 +81,20 @@ export type ErrorBody = Static<typeof ErrorBody>;
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  readonly facts: ErrorFacts;
 
-  constructor(code: ErrorCode, status: number, message: string) {
+  constructor(code: ErrorCode, status: number, message: string, facts: ErrorFacts = {}) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
+    this.facts = facts;
   }
+}
+
+/** "Russian / English", the one-string form of a two-language message. */
+export function bilingual(message: { ru: string; en: string }): string {
+  return `${message.ru} / ${message.en}`;
 }
 
 const FIXED_MESSAGES = {
@@ -74,7 +118,9 @@ function isFastifyError(error: unknown): error is FastifyError {
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof ApiError) {
     request.log.info({ code: error.code, status: error.status }, 'request refused');
-    return reply.status(error.status).send(body(request, error.code, error.message));
+    if (error.facts.retryAfterSeconds !== undefined)
+      reply.header('retry-after', String(error.facts.retryAfterSeconds));
+    return reply.status(error.status).send({ ...body(request, error.code, error.message), ...error.facts });
   }
   if (isFastifyError(error) && error.validation) {
     const where = error.validationContext ?? 'request';

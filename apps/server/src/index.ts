@@ -9,7 +9,33 @@ export {
   type LogDestination,
 } from './deps.ts';
 export { ApiError, ERROR_CODES } from './errors.ts';
-export type { Api, ApiRoute, AccountClaims, ErrorBody, ErrorCode, HealthBody } from './api.ts';
+export type {
+  Api,
+  ApiRoute,
+  AccountClaims,
+  ApplicationView,
+  ErrorBody,
+  ErrorCode,
+  HealthBody,
+} from './api.ts';
+export type { ApplicationsDeps, LoadedElection } from './applications/deps.ts';
+export { processApplications, type ProcessingReport } from './applications/processing.ts';
+export { recordPlaceOfStay } from './applications/store.ts';
+export {
+  formatAddress,
+  standInVoterRegister,
+  type VoterRecord,
+  type VoterRegister,
+} from './applications/voter-register.ts';
+export {
+  configSha256Hex,
+  ElectionConfigError,
+  readElectionConfigFile,
+  storeElection,
+} from './elections/load-election.ts';
+export { DevOutboxSms, type OutboxMessage } from './sms/dev-outbox.ts';
+export { HttpSmsGateway, type HttpSmsGatewayOptions } from './sms/http-gateway.ts';
+export { SmsGatewayError, type SmsGateway } from './sms/sms-gateway.ts';
 export type { ExternalProvider, IdentityDeps, StandInProvider } from './identity/config.ts';
 export { generateRegister, type RegisterAccount, type RegisterOptions } from './identity/register.ts';
 export { MemorySessionStore, type SessionRecord, type SessionStore } from './identity/session-store.ts';

@@ -1,10 +1,20 @@
 // Starts the server: configuration from the environment, graceful shutdown on SIGTERM/SIGINT.
 // Without IDENTITY_ISSUER the built-in identity stand-in serves a generated register at /esia.
+// The database is DATABASE_URL's or the embedded server under ./data, migrated at start; the
+// election is the configuration file ELECTION_CONFIG (default in development: dev/election.json).
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { migrate, openDatabase, redactUrl } from '@opendeg/db';
+import type { ElectionConfig } from '@opendeg/deg';
 import { buildApp } from './app.ts';
 import { systemClock } from './deps.ts';
 import type { IdentityDeps } from './identity/config.ts';
 import { generateRegister } from './identity/register.ts';
+import { standInVoterRegister } from './applications/voter-register.ts';
+import { ElectionConfigError, readElectionConfigFile, storeElection } from './elections/load-election.ts';
+import { DevOutboxSms } from './sms/dev-outbox.ts';
+import { HttpSmsGateway } from './sms/http-gateway.ts';
+import type { SmsGateway } from './sms/sms-gateway.ts';
 
 function env(name: string): string | undefined {
   const value = process.env[name];
@@ -17,6 +27,29 @@ function required(name: string): string {
   return value;
 }
 
+const production = process.env.NODE_ENV === 'production';
+
+/** Fatal start-up problems go to standard error as plain lines, before any logger exists. */
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+const configFile =
+  env('ELECTION_CONFIG') ??
+  (production
+    ? fail('ELECTION_CONFIG must be set in production')
+    : fileURLToPath(new URL('../dev/election.json', import.meta.url)));
+function loadConfig(file: string): ElectionConfig {
+  try {
+    return readElectionConfigFile(file);
+  } catch (e) {
+    if (e instanceof ElectionConfigError) fail(e.message);
+    throw e;
+  }
+}
+const config = loadConfig(configFile);
+
 const port = Number(env('PORT') ?? '3000');
 const host = env('HOST') ?? '127.0.0.1';
 const publicUrl = env('PUBLIC_URL') ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
@@ -24,6 +57,14 @@ const publicUrl = env('PUBLIC_URL') ?? `http://${host === '0.0.0.0' ? 'localhost
 const cookieSecret = env('SESSION_SECRET') ?? randomBytes(32).toString('base64url');
 
 const issuer = env('IDENTITY_ISSUER');
+const register =
+  issuer === undefined
+    ? generateRegister({
+        seed: Number(env('REGISTER_SEED') ?? '1'),
+        count: Number(env('REGISTER_SIZE') ?? '1000'),
+        referenceDate: new Date(`${config.schedule.voting.lastDay}T00:00:00Z`),
+      })
+    : undefined;
 const identity: IdentityDeps = {
   publicUrl,
   cookieSecret,
@@ -38,17 +79,71 @@ const identity: IdentityDeps = {
         }
       : {
           kind: 'stand-in',
-          register: generateRegister({
-            seed: Number(env('REGISTER_SEED') ?? '1'),
-            count: Number(env('REGISTER_SIZE') ?? '1000'),
-            referenceDate: systemClock.now(),
-          }),
+          register: register ?? [],
           clientSecret: randomBytes(32).toString('base64url'),
           cookieKeys: [randomBytes(32).toString('base64url')],
         },
 };
 
-const app = await buildApp({ clock: systemClock, identity });
+// The pepper of stored confirmation codes: a random one in development makes codes issued before
+// a restart unusable, which is harmless; production must keep it across restarts and processes.
+const pepperText = env('CODE_PEPPER');
+const codePepper =
+  pepperText !== undefined
+    ? Buffer.from(pepperText, 'base64')
+    : production
+      ? fail('CODE_PEPPER (base64, at least 32 bytes) must be set in production')
+      : randomBytes(32);
+if (codePepper.length < 32) fail('CODE_PEPPER must decode to at least 32 bytes');
+if (register === undefined)
+  fail('an external identity provider needs a voter register adapter, which this server does not have yet');
+
+const db = await openDatabase({
+  log: (line) => process.stderr.write(`${JSON.stringify({ level: 30, msg: line, event: 'db.notice' })}\n`),
+}).catch((e: unknown) => fail(`database: ${e instanceof Error ? e.message : String(e)}`));
+await migrate(db.pool).catch(async (e: unknown) => {
+  await db.close();
+  fail(`migrations: ${e instanceof Error ? e.message : String(e)}`);
+});
+const election = await storeElection(db.pool, config, systemClock.now()).catch(async (e: unknown) => {
+  await db.close();
+  fail(e instanceof Error ? e.message : String(e));
+});
+
+const smsUrl = env('SMS_GATEWAY_URL');
+let sms: SmsGateway;
+if (smsUrl !== undefined) {
+  const authorization = env('SMS_GATEWAY_AUTHORIZATION');
+  sms = new HttpSmsGateway({ url: smsUrl, ...(authorization !== undefined ? { authorization } : {}) });
+} else if (production) {
+  await db.close();
+  fail('SMS_GATEWAY_URL must be set in production');
+} else {
+  sms = new DevOutboxSms(db.pool, systemClock);
+}
+const operatorToken = env('OPERATOR_TOKEN');
+
+const app = await buildApp({
+  clock: systemClock,
+  identity,
+  db,
+  applications: {
+    election,
+    voterRegister: standInVoterRegister(register, config),
+    sms,
+    codePepper,
+    ...(operatorToken !== undefined ? { operatorToken } : {}),
+  },
+});
+app.log.info(
+  {
+    event: 'server.start',
+    electionId: election.id,
+    database: redactUrl(db.url),
+    configSha256: election.sha256Hex,
+  },
+  'election loaded',
+);
 
 let closing = false;
 async function shutdown(signal: string): Promise<void> {
@@ -60,6 +155,8 @@ async function shutdown(signal: string): Promise<void> {
   app.log.info({ signal }, 'shutting down');
   try {
     await app.close();
+    // The pool ends after the last request; then the embedded server, if this process started it.
+    await db.close();
     process.exit(0);
   } catch (error) {
     app.log.error({ err: error }, 'shutdown failed');

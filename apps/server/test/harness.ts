@@ -1,7 +1,9 @@
 // Test harness: a real server on port 0 with the identity stand-in, captured log lines, and a
 // browser-like HTTP client (manual redirects, a cookie jar, form submission).
 import { Type } from 'typebox';
+import type pg from 'pg';
 import { buildApp, type App } from '../src/app.ts';
+import type { ApplicationsDeps } from '../src/applications/deps.ts';
 import type { AppDeps, Clock, HealthCheck } from '../src/deps.ts';
 import { generateRegister, type RegisterAccount } from '../src/identity/register.ts';
 
@@ -18,13 +20,19 @@ export interface ServerOptions {
   clock?: Clock;
   /** Adds routes before the server starts (they follow the same conventions). */
   extraRoutes?: (app: App) => void;
+  /** Replaces the generated register (tests shape accounts to their needs). */
+  register?: RegisterAccount[];
+  db?: { pool: pg.Pool };
+  /** The applications slice, given the register the stand-in serves. */
+  applications?: (register: RegisterAccount[]) => ApplicationsDeps;
 }
 
 export const REFERENCE_DATE = new Date('2024-03-17T00:00:00Z');
 
 export async function startServer(options: ServerOptions = {}): Promise<Server> {
   const logs: string[] = [];
-  const register = generateRegister({ seed: 2024, count: 50, referenceDate: REFERENCE_DATE });
+  const register =
+    options.register ?? generateRegister({ seed: 2024, count: 50, referenceDate: REFERENCE_DATE });
   const deps: AppDeps = {
     clock: options.clock ?? { now: () => new Date() },
     logger: { level: 'info', destination: { write: (line) => void logs.push(line) } },
@@ -38,6 +46,8 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
       },
     },
     ...(options.healthChecks ? { healthChecks: options.healthChecks } : {}),
+    ...(options.db ? { db: options.db } : {}),
+    ...(options.applications ? { applications: options.applications(register) } : {}),
   };
   const app = await buildApp(deps);
   options.extraRoutes?.(app);

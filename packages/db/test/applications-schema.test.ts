@@ -123,7 +123,7 @@ const insertCode = (
     ],
   );
 
-const insertPlaceOfStay = (subject: string = `voter-${randomUUID()}`, id = randomUUID()) =>
+const insertPlaceOfStay = (subject = `voter-${randomUUID()}`, id = randomUUID()) =>
   failure(
     'INSERT INTO place_of_stay_applications (id, election_id, subject, filed_at) VALUES ($1, $2, $3, $4)',
     [id, ELECTION, subject, '2026-08-01T09:00:00Z'],

@@ -122,13 +122,57 @@ function unauthenticated(): ApiError {
   return new ApiError('UNAUTHENTICATED', 401, 'Требуется вход / Login required');
 }
 
+/** Reads the session of a request: the cookie's name depends on the origin (https or not). */
+export interface SessionReader {
+  readonly cookieName: () => string;
+  /** The unexpired session the request's signed cookie names, if any (an expired one is deleted). */
+  readonly current: (request: FastifyRequest) => Promise<SessionRecord | undefined>;
+}
+
+export function createSessionReader(options: {
+  clock: Clock;
+  store: SessionStore;
+  publicUrl: () => string;
+}): SessionReader {
+  const { clock, store } = options;
+  const secure = (): boolean => options.publicUrl().startsWith('https:');
+  // The __Host- prefix makes browsers insist on Secure, path / and no Domain.
+  const cookieName = (): string => (secure() ? '__Host-opendeg_session' : 'opendeg_session');
+  return {
+    cookieName,
+    current: async (request) => {
+      const signed = request.cookies[cookieName()];
+      if (signed === undefined) return undefined;
+      const unsigned = request.unsignCookie(signed);
+      if (!unsigned.valid) return undefined;
+      const record = await store.get(keyOf(unsigned.value));
+      if (!record) return undefined;
+      if (record.expiresAt <= clock.now().getTime()) {
+        await store.delete(record.key);
+        return undefined;
+      }
+      return record;
+    },
+  };
+}
+
+/** The logged-in account of a request, or UNAUTHENTICATED. */
+export async function requireAccount(
+  sessions: SessionReader,
+  request: FastifyRequest,
+): Promise<AccountClaims> {
+  const session = await sessions.current(request);
+  if (!session?.account) throw unauthenticated();
+  return session.account;
+}
+
 export const identityClient: FastifyPluginCallbackTypebox<IdentityClientOptions> = (app, options, done) => {
   const { clock, store } = options;
   const { discover } = options;
 
+  const sessions = createSessionReader(options);
   const secure = (): boolean => options.publicUrl().startsWith('https:');
-  // The __Host- prefix makes browsers insist on Secure, path / and no Domain.
-  const cookieName = (): string => (secure() ? '__Host-opendeg_session' : 'opendeg_session');
+  const cookieName = sessions.cookieName;
   const redirectUri = (): string => new URL('/auth/callback', options.publicUrl()).href;
 
   function setSessionCookie(reply: FastifyReply, sessionId: string, maxAgeSeconds: number): void {
@@ -142,19 +186,7 @@ export const identityClient: FastifyPluginCallbackTypebox<IdentityClientOptions>
     });
   }
 
-  async function currentSession(request: FastifyRequest): Promise<SessionRecord | undefined> {
-    const signed = request.cookies[cookieName()];
-    if (signed === undefined) return undefined;
-    const unsigned = request.unsignCookie(signed);
-    if (!unsigned.valid) return undefined;
-    const record = await store.get(keyOf(unsigned.value));
-    if (!record) return undefined;
-    if (record.expiresAt <= clock.now().getTime()) {
-      await store.delete(record.key);
-      return undefined;
-    }
-    return record;
-  }
+  const currentSession = sessions.current;
 
   app.get('/auth/login', { schema: authSchemas.login }, async (request, reply) => {
     const config = await discover();
@@ -259,10 +291,6 @@ export const identityClient: FastifyPluginCallbackTypebox<IdentityClientOptions>
     return reply.redirect('/', 303);
   });
 
-  app.get('/api/me', { schema: authSchemas.me }, async (request) => {
-    const session = await currentSession(request);
-    if (!session?.account) throw unauthenticated();
-    return session.account;
-  });
+  app.get('/api/me', { schema: authSchemas.me }, (request) => requireAccount(sessions, request));
   done();
 };
