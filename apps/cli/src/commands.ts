@@ -1,0 +1,174 @@
+/**
+ * The commands of `opendeg`: their names, help (Russian first, English second) and where their code
+ * is. A command's module is loaded only when it runs, so `--help` and a usage error stay fast and do
+ * not load the database driver, the HTTP server or the cryptography.
+ *
+ * A later issue adds a command by adding an entry here and a module under `commands/`; a new group
+ * (`opendeg ceremony …`) is a new first word in `path` plus an entry in GROUPS.
+ */
+
+import type { CommandContext } from './cli-io.ts';
+
+export interface Bilingual {
+  readonly ru: string;
+  readonly en: string;
+}
+
+export type RunCommand = (argv: readonly string[], ctx: CommandContext) => Promise<number>;
+
+export interface Command {
+  /** The words after `opendeg`: `['election', 'init']`. */
+  readonly path: readonly string[];
+  /** Arguments as shown in the list and in the usage line: `<file> [--force]`. */
+  readonly synopsis: string;
+  readonly summary: Bilingual;
+  /** Options and details, one line each, Russian first then English. */
+  readonly details: readonly string[];
+  /** Not built yet: listed with a mark, and running it is a usage error (exit 2). */
+  readonly notYet?: boolean;
+  readonly load: () => Promise<RunCommand>;
+}
+
+export interface Group {
+  readonly name: string;
+  readonly summary: Bilingual;
+}
+
+export const GROUPS: readonly Group[] = [
+  { name: 'election', summary: { ru: 'конфигурация выборов', en: 'election configuration' } },
+  { name: 'register', summary: { ru: 'реестр учётных записей', en: 'register of accounts' } },
+  { name: 'keyfile', summary: { ru: 'файлы частей ключа', en: 'key part files' } },
+  {
+    name: 'bundle',
+    summary: { ru: 'пакеты списков и бюллетеней (ещё нет)', en: 'list and ballot bundles (not yet)' },
+  },
+];
+
+const bundleDetails = [
+  'Ещё не реализовано: подписанные пакеты (P-3.1, P-3.2) строятся на подписях CMS',
+  'из packages/deg/src/signatures и появятся отдельной задачей.',
+  'Not yet implemented: signed bundles (P-3.1, P-3.2) are built on the CMS signatures of',
+  'packages/deg/src/signatures and come in a separate change.',
+];
+
+const notYet = (): Promise<RunCommand> => import('./commands/bundle.ts').then((m) => m.runNotYet);
+
+export const COMMANDS: readonly Command[] = [
+  {
+    path: ['migrate'],
+    synopsis: '[--data-dir DIR]',
+    summary: { ru: 'применить миграции базы данных', en: 'apply the database migrations' },
+    details: [
+      'База данных: DATABASE_URL=postgres://…, иначе встроенный сервер PostgreSQL в ./data/postgres.',
+      'Database: DATABASE_URL=postgres://…, otherwise the embedded PostgreSQL server in ./data/postgres.',
+      '',
+      '  --data-dir DIR   каталог встроенного сервера / the embedded server directory (./data/postgres)',
+      '',
+      'Печатает применённые миграции; повторный запуск ничего не применяет.',
+      'Prints the migrations it applied; a second run applies nothing.',
+    ],
+    load: () => import('./commands/migrate.ts').then((m) => m.runMigrate),
+  },
+  {
+    path: ['election', 'init'],
+    synopsis: '<file> [--force] [--voting-first-day YYYY-MM-DD] [--election-id ID]',
+    summary: {
+      ru: 'записать шаблон конфигурации тренировки',
+      en: 'write a training configuration template',
+    },
+    details: [
+      '  --voting-first-day YYYY-MM-DD   первый день голосования / first voting day (через 3 недели / in 3 weeks)',
+      '  --election-id ID                идентификатор / identifier (training-<first day>)',
+      '  --force                         перезаписать файл / overwrite the file',
+      '',
+      'Сроки отсчитываются от первого дня голосования так же, как в 2024 году; поля описаны',
+      'в apps/cli/README.md. Deadlines are counted from the first voting day as in 2024; the',
+      'fields are described in apps/cli/README.md.',
+    ],
+    load: () => import('./commands/election.ts').then((m) => m.runElectionInit),
+  },
+  {
+    path: ['election', 'check'],
+    synopsis: '<file> [--json]',
+    summary: { ru: 'проверить конфигурацию выборов', en: 'check an election configuration' },
+    details: [
+      '  --json   отчёт в JSON / the report as JSON',
+      '',
+      'Печатает каждую ошибку с путём (JSON Pointer) и кодом. Код выхода 1, если есть ошибки.',
+      'Prints every problem with its path (JSON Pointer) and code. Exit code 1 when there are any.',
+    ],
+    load: () => import('./commands/election.ts').then((m) => m.runElectionCheck),
+  },
+  {
+    path: ['register', 'generate'],
+    synopsis: '--size N --out FILE.jsonl [--seed S] [--reference-date YYYY-MM-DD] [--force]',
+    summary: {
+      ru: 'сгенерировать реестр учётных записей (JSON Lines)',
+      en: 'generate a register of accounts (JSON Lines)',
+    },
+    details: [
+      '  --size N                      число записей / number of accounts (до / up to 10 000 000)',
+      '  --out FILE                    файл JSON Lines, «-» — stdout / JSON Lines file, "-" for stdout',
+      '  --seed S                      зерно / seed (1); один и тот же реестр для одного зерна / same seed, same register',
+      '  --reference-date YYYY-MM-DD   от этой даты считается возраст / ages are counted back from it (today)',
+      '  --force                       перезаписать файл / overwrite the file',
+    ],
+    load: () => import('./commands/register.ts').then((m) => m.runRegisterGenerate),
+  },
+  {
+    path: ['verify'],
+    synopsis: '<record> [--json] [--backend noble|libsodium|auto]',
+    summary: {
+      ru: 'проверить запись выборов (каталог или .tar)',
+      en: 'verify an election record (directory or .tar)',
+    },
+    details: [
+      '  --json                             отчёт в JSON / the report as JSON',
+      '  --backend noble|libsodium|auto     реализация группы / group implementation (auto)',
+      '',
+      'Выполняет все проверки V.1–V.9 и перечисляет каждую ошибку (P-10.10). Код 1 — проверка не пройдена.',
+      'Runs every check V.1–V.9 and lists every failure (P-10.10). Exit code 1: a check failed.',
+    ],
+    load: () => import('./commands/verify.ts').then((m) => m.runVerify),
+  },
+  {
+    path: ['keyfile', 'inspect'],
+    synopsis: '<file> [--json]',
+    summary: {
+      ru: 'показать, чья это часть ключа, без пароля',
+      en: 'show whose key part a file holds, without the passphrase',
+    },
+    details: [
+      '  --json   сведения в JSON / the metadata as JSON',
+      '',
+      'Сведения проверены на целостность, но без пароля не заверены (P-5.5).',
+      'The metadata is checked for integrity but not authenticated without the passphrase (P-5.5).',
+      'Код 1 — файл повреждён или изменён / exit code 1: the file is damaged or was modified.',
+    ],
+    load: () => import('./commands/keyfile.ts').then((m) => m.runKeyfileInspect),
+  },
+  {
+    path: ['bundle', 'make'],
+    synopsis: '…',
+    summary: { ru: 'собрать подписанный пакет (ещё нет)', en: 'make a signed bundle (not yet)' },
+    details: bundleDetails,
+    notYet: true,
+    load: notYet,
+  },
+  {
+    path: ['bundle', 'verify'],
+    synopsis: '…',
+    summary: { ru: 'проверить подписи пакета (ещё нет)', en: "verify a bundle's signatures (not yet)" },
+    details: bundleDetails,
+    notYet: true,
+    load: notYet,
+  },
+  {
+    path: ['bundle', 'load'],
+    synopsis: '…',
+    summary: { ru: 'загрузить пакет (ещё нет)', en: 'load a bundle (not yet)' },
+    details: bundleDetails,
+    notYet: true,
+    load: notYet,
+  },
+];
