@@ -71,6 +71,7 @@ const voters = {
   withdraws: voter(),
   inside: voter({ region: '54', city: 'Новосибирск' }),
   outside: voter({ region: '54', city: 'Искитим' }),
+  racer: voter(),
 };
 
 let server: Server;
@@ -339,6 +340,40 @@ describe('seed 003 refusals through the API', () => {
     expect((await call(new Browser(), 'POST', '/api/applications', { code: '12' })).body.code).toBe(
       'VALIDATION_FAILED',
     );
+  });
+});
+
+describe('seed 003 in the database', () => {
+  test('seed 003: two filings at once with the same code give one application', async () => {
+    clock.set(IN_WINDOW);
+    const b = await session(voters.racer);
+    expect((await requestCode(b)).status).toBe(200);
+    const code = await lastCode(voters.racer);
+    const results = await Promise.all([file(b, code), file(b, code), file(b, code)]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 422, 422]);
+    const rows = await db.pool.query(
+      "SELECT 1 FROM applications WHERE subject = $1 AND status = 'submitted'",
+      [voters.racer.id],
+    );
+    expect(rows.rowCount).toBe(1);
+  });
+
+  test('the application routes are in the OpenAPI document with their response schemas', async () => {
+    const doc = (await (await fetch(`${server.baseUrl}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    expect(Object.keys(doc.paths['/api/applications']?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(['201', '4XX', '5XX']),
+    );
+    for (const path of [
+      '/api/applications/code',
+      '/api/applications/withdraw',
+      '/api/applications/status',
+      '/api/operator/applications/process',
+      '/dev/sms',
+    ]) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
   });
 });
 
