@@ -5,7 +5,7 @@
  */
 
 // A relative import: @opendeg/election exports only its library surface, not its command.
-import { main as verifyMain } from '../../../../packages/election/src/cli/verify-main.ts';
+import { main as verifyMain } from '@opendeg/election/cli/verify';
 import type { CommandContext } from '../cli-io.ts';
 
 export function runVerify(argv: readonly string[], ctx: CommandContext): Promise<number> {
