@@ -12,3 +12,20 @@ export { DbError, isDbError, redactUrl } from './errors.ts';
 export type { DbErrorCode } from './errors.ts';
 export { loadMigrations, migrate, migration, MIGRATIONS_DIR } from './migrate.ts';
 export type { AppliedMigration, MigrateOptions, Migration } from './migrate.ts';
+export {
+  isListStoreError,
+  ListStoreError,
+  ParticipantListStore,
+  searchPrefixes,
+} from './participant-lists-store.ts';
+export type {
+  ExclusionReason,
+  ImportOptions,
+  ListPage,
+  ListStoreErrorCode,
+  PageRequest,
+  ParticipantRecord,
+  PrecinctRegisterRow,
+  StoredListCounts,
+  StoredListRow,
+} from './participant-lists-store.ts';

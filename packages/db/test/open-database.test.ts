@@ -11,7 +11,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 
 import { openDatabase } from '../src/connect.ts';
 import { isDbError, type DbErrorCode } from '../src/errors.ts';
-import { migrate } from '../src/migrate.ts';
+import { loadMigrations, migrate } from '../src/migrate.ts';
 import { testServerUrl } from '../src/testing.ts';
 
 const dirs: string[] = [];
@@ -99,7 +99,7 @@ describe('openDatabase', () => {
     const first = await openDatabase({ dataDir });
     expect(first.embedded?.created).toBe(true);
     expect((await first.pool.query('SELECT current_database() AS db')).rows).toEqual([{ db: 'opendeg' }]);
-    expect((await migrate(first.pool)).map((m) => m.name)).toEqual(['foundation']);
+    expect((await migrate(first.pool)).map((m) => m.name)).toEqual(loadMigrations().map((m) => m.name));
     const pid = first.embedded?.pid ?? 0;
     await first.close();
     expect(fs.existsSync(path.join(dataDir, 'pgdata', 'postmaster.pid'))).toBe(false);
