@@ -23,6 +23,7 @@ import {
 } from '../src/elections/load-election.ts';
 import { generateRegister, REGIONS, type RegisterAccount } from '../src/identity/register.ts';
 import { DevOutboxSms } from '../src/sms/dev-outbox.ts';
+import { SmsGatewayError } from '../src/sms/sms-gateway.ts';
 import { Browser, logIn, startServer, type Server } from './harness.ts';
 
 const db = useTestDatabase();
@@ -72,6 +73,7 @@ const voters = {
   inside: voter({ region: '54', city: 'Новосибирск' }),
   outside: voter({ region: '54', city: 'Искитим' }),
   racer: voter(),
+  gatewayDown: voter(),
 };
 
 let server: Server;
@@ -525,6 +527,39 @@ describe('personal data', () => {
         expect(auditText, 'audit_events').not.toContain(secret);
       }
       expect(auditText, 'audit_events').not.toContain(`"${account.id}"`);
+    }
+  });
+});
+
+describe('SMS delivery', () => {
+  test('P-2.3 a gateway that fails gives SMS_GATEWAY_FAILED and records no code, so the voter may ask again at once', async () => {
+    clock.set(IN_WINDOW);
+    const failing = await startServer({
+      clock,
+      register,
+      db: { pool: db.pool },
+      applications: (accounts) => ({
+        ...applicationsDeps(accounts),
+        sms: { send: () => Promise.reject(new SmsGatewayError('SMS gateway answered 503')) },
+      }),
+    });
+    try {
+      const b = new Browser();
+      await logIn(b, failing.baseUrl, voters.gatewayDown.id);
+      const response = await b.request(`${failing.baseUrl}/api/applications/code`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(response.status).toBe(502);
+      expect(((await response.json()) as ErrorBody).code).toBe('SMS_GATEWAY_FAILED');
+      const codes = await db.pool.query('SELECT 1 FROM confirmation_codes WHERE subject = $1', [
+        voters.gatewayDown.id,
+      ]);
+      expect(codes.rowCount).toBe(0);
+      expect((await requestCode(await session(voters.gatewayDown))).status).toBe(200);
+    } finally {
+      await failing.close();
     }
   });
 

@@ -310,10 +310,19 @@ export const applicationRoutes: FastifyPluginCallbackTypebox<ApplicationRoutesOp
       });
       // Sent inside the transaction: if the gateway refuses, no code is recorded and the voter
       // may ask again at once instead of waiting a minute for a code that never came.
-      await deps.sms.send(
-        phone,
-        `Код подтверждения заявления ДЭГ: ${issued.code}. Никому его не сообщайте. / Remote voting application code: ${issued.code}.`,
-      );
+      try {
+        await deps.sms.send(
+          phone,
+          `Код подтверждения заявления ДЭГ: ${issued.code}. Никому его не сообщайте. / Remote voting application code: ${issued.code}.`,
+        );
+      } catch (e) {
+        request.log.error({ event: 'application.code.sms_failed', err: e }, 'SMS gateway failed');
+        throw new ApiError(
+          'SMS_GATEWAY_FAILED',
+          502,
+          'Не удалось отправить SMS, попробуйте ещё раз / The SMS could not be sent, try again',
+        );
+      }
       return issued;
     });
     if (!outcome.ok) {
