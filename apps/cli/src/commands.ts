@@ -40,15 +40,13 @@ export const GROUPS: readonly Group[] = [
   { name: 'keyfile', summary: { ru: 'файлы частей ключа', en: 'key part files' } },
   {
     name: 'bundle',
-    summary: { ru: 'пакеты списков и бюллетеней (ещё нет)', en: 'list and ballot bundles (not yet)' },
+    summary: { ru: 'пакеты списков и бюллетеней', en: 'list and ballot bundles' },
   },
 ];
 
-const bundleDetails = [
-  'Ещё не реализовано: подписанные пакеты (P-3.1, P-3.2) строятся на подписях CMS',
-  'из packages/deg/src/signatures и появятся отдельной задачей.',
-  'Not yet implemented: signed bundles (P-3.1, P-3.2) are built on the CMS signatures of',
-  'packages/deg/src/signatures and come in a separate change.',
+const loadDetails = [
+  'Ещё не реализовано: загрузка в базу данных появится вместе с хранилищем списков.',
+  'Not yet implemented: loading into the database comes with the lists store.',
 ];
 
 const notYet = (): Promise<RunCommand> => import('./commands/bundle.ts').then((m) => m.runNotYet);
@@ -149,25 +147,33 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     path: ['bundle', 'make'],
-    synopsis: '…',
-    summary: { ru: 'собрать подписанный пакет (ещё нет)', en: 'make a signed bundle (not yet)' },
-    details: bundleDetails,
-    notYet: true,
-    load: notYet,
+    synopsis: '<source-directory> --election ID --cert CERT.pem --key KEY.pem --out MEDIUM [--kind KIND]',
+    summary: { ru: 'собрать и подписать пакет (P-3.1)', en: 'make and sign a bundle (P-3.1)' },
+    details: [
+      'Каждый файл каталога — на новый носитель только для чтения, с перечнем SHA-256, подписанным',
+      'ключом центра обработки данных (CMS). Пароль ключа — в переменной OPENDEG_KEY_PASSPHRASE.',
+      'Every file of the directory goes on a new read-only medium with a SHA-256 manifest signed by the',
+      "data centre's key (CMS). The key's passphrase is read from OPENDEG_KEY_PASSPHRASE.",
+      '  --kind KIND   вид пакета / bundle kind (list-and-ballot-data)',
+    ],
+    load: () => import('./commands/bundle.ts').then((m) => m.runBundleMake),
   },
   {
     path: ['bundle', 'verify'],
-    synopsis: '…',
-    summary: { ru: 'проверить подписи пакета (ещё нет)', en: "verify a bundle's signatures (not yet)" },
-    details: bundleDetails,
-    notYet: true,
-    load: notYet,
+    synopsis: '<medium-directory> --election ID --root ROOT.pem [--at ISO-TIME] [--json]',
+    summary: { ru: 'проверить пакет перед загрузкой (P-3.2)', en: 'verify a bundle before loading (P-3.2)' },
+    details: [
+      'Подпись под доверенным корнем, роль подписавшего (центр обработки данных), выборы и каждый файл.',
+      "The signature under the trusted root, the signer's role (data centre), the election and every file.",
+      'Код 1 — пакет не прошёл проверку / exit code 1: the bundle failed a check.',
+    ],
+    load: () => import('./commands/bundle.ts').then((m) => m.runBundleVerify),
   },
   {
     path: ['bundle', 'load'],
     synopsis: '…',
     summary: { ru: 'загрузить пакет (ещё нет)', en: 'load a bundle (not yet)' },
-    details: bundleDetails,
+    details: loadDetails,
     notYet: true,
     load: notYet,
   },

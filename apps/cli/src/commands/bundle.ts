@@ -1,18 +1,154 @@
 /**
- * `opendeg bundle make|verify|load`: the signed list and ballot bundles (P-3.1, P-3.2). They are being
- * built on the CMS signatures of `packages/deg/src/signatures`; until then every bundle command says
- * so and exits 2, rather than pretend to sign or check anything.
+ * `opendeg bundle make|verify|load`: the signed list and ballot data bundle (P-3.1, P-3.2, P-4.2).
+ *
+ * `make` is the data centre's step: every file under a source directory goes on a new, read-only
+ * medium with a SHA-256 manifest signed by the data centre's key (detached CMS). `verify` is the
+ * commission's check before loading: the signature under the trusted root, the signer's role, the
+ * election and every file. `load` (into the platform's database) comes with the lists store.
  */
 
-import { CliError, EXIT_USAGE } from '../cli-io.ts';
+import { readFile } from 'node:fs/promises';
+import { makeBundle, openKeyFile, verifyBundle } from '@opendeg/deg';
+import { readBundleDirectory, writeBundleDirectory } from '@opendeg/deg/node';
+import { parseCommandArgs, takePositionals } from '../args.ts';
+import { badInput, CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli-io.ts';
 import type { CommandContext } from '../cli-io.ts';
+
+/** The passphrase of the signer's key file: from the environment, never from the command line. */
+const PASSPHRASE_VARIABLE = 'OPENDEG_KEY_PASSPHRASE';
+
+async function readText(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw badInput(`не прочитан ${what} / cannot read the ${what}: ${file}`, e);
+  }
+}
+
+export async function runBundleMake(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    election: { type: 'string' },
+    kind: { type: 'string', default: 'list-and-ballot-data' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    out: { type: 'string' },
+  });
+  const [source] = takePositionals(positionals, ['source-directory']) as [string];
+  if (
+    values.election === undefined ||
+    values.cert === undefined ||
+    values.key === undefined ||
+    values.out === undefined
+  ) {
+    throw badInput(
+      'нужны --election, --cert, --key и --out / --election, --cert, --key and --out are required',
+    );
+  }
+  const passphrase = process.env[PASSPHRASE_VARIABLE];
+  if (passphrase === undefined || passphrase === '') {
+    throw badInput(
+      `пароль ключа — в переменной ${PASSPHRASE_VARIABLE} / put the key passphrase in ${PASSPHRASE_VARIABLE}`,
+    );
+  }
+  const opened = await openKeyFile(await readText(values.key, 'файл ключа / key file'), passphrase);
+  if (!opened.ok)
+    throw new CliError(EXIT_USAGE, `${opened.message.ru} / ${opened.message.en} (${opened.code})`);
+  const files = await readBundleDirectory(source);
+  if (files.size === 0) throw badInput(`в каталоге нет файлов / the directory has no files: ${source}`);
+  let bundle;
+  try {
+    bundle = await makeBundle({
+      electionId: values.election,
+      kind: values.kind,
+      createdAt: ctx.now(),
+      files,
+      signer: {
+        certificate: await readText(values.cert, 'сертификат / certificate'),
+        privateKey: opened.privateKey,
+      },
+    });
+  } catch (e) {
+    if (e instanceof TypeError) throw badInput(e.message, e);
+    throw e;
+  }
+  try {
+    await writeBundleDirectory(values.out, bundle);
+  } catch (e) {
+    throw badInput((e as Error).message, e);
+  }
+  ctx.io.stdout(
+    [
+      `Пакет записан / Bundle written: ${values.out}`,
+      `  Файлов / Files: ${bundle.manifest.files.length}`,
+      `  Хеш пакета (SHA-256 перечня) / Bundle hash (SHA-256 of the manifest): ${bundle.hash}`,
+      '',
+    ].join('\n'),
+  );
+  return EXIT_OK;
+}
+
+export async function runBundleVerify(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    election: { type: 'string' },
+    root: { type: 'string' },
+    at: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const [medium] = takePositionals(positionals, ['medium-directory']) as [string];
+  if (values.election === undefined || values.root === undefined) {
+    throw badInput('нужны --election и --root / --election and --root are required');
+  }
+  const at = values.at === undefined ? ctx.now() : new Date(values.at);
+  if (Number.isNaN(at.getTime())) throw badInput(`--at: не дата / not a date: ${values.at ?? ''}`);
+  let files;
+  try {
+    files = await readBundleDirectory(medium);
+  } catch (e) {
+    throw badInput((e as Error).message, e);
+  }
+  const r = await verifyBundle({
+    files,
+    electionId: values.election,
+    trustedRoots: [await readText(values.root, 'корневой сертификат / root certificate')],
+    at,
+  });
+  if (values.json === true) {
+    ctx.io.stdout(
+      JSON.stringify(
+        r.ok
+          ? { ok: true, hash: r.bundle.hash, signer: r.signer.subject, files: r.bundle.manifest.files }
+          : r,
+        null,
+        2,
+      ) + '\n',
+    );
+    return r.ok ? EXIT_OK : EXIT_FAILED;
+  }
+  if (!r.ok) {
+    ctx.io.stdout(
+      `✗ ${r.code}${r.detail === undefined ? '' : ` (${r.detail})`}: ${r.message.ru} / ${r.message.en}\n`,
+    );
+    return EXIT_FAILED;
+  }
+  ctx.io.stdout(
+    [
+      `✓ Пакет проверен / Bundle verified: ${medium}`,
+      `  Подписал / Signed by: ${r.signer.subject}`,
+      `  Выборы / Election: ${r.bundle.manifest.electionId}; вид / kind: ${r.bundle.manifest.kind}`,
+      `  Файлов / Files: ${r.bundle.manifest.files.length}`,
+      `  Хеш пакета / Bundle hash: ${r.bundle.hash}`,
+      '',
+    ].join('\n'),
+  );
+  return EXIT_OK;
+}
 
 export function runNotYet(_argv: readonly string[], _ctx: CommandContext): Promise<number> {
   return Promise.reject(
     new CliError(
       EXIT_USAGE,
-      'ещё не реализовано: подписанные пакеты появятся с подписями CMS (packages/deg/src/signatures) / ' +
-        'not yet implemented: signed bundles come with the CMS signatures (packages/deg/src/signatures)',
+      'ещё не реализовано: загрузка пакета в базу данных появится вместе с хранилищем списков / ' +
+        'not yet implemented: loading a bundle into the database comes with the lists store',
     ),
   );
 }
