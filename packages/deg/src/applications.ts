@@ -197,6 +197,20 @@ export function checkWithdrawal(
   return { ok: true };
 }
 
+export type ProcessingRejection = 'ADDRESS_OUTSIDE_PRECINCT' | 'UNKNOWN_PRECINCT';
+
+/** Why processing did not include a voter (P-2.6), as the voter's status feed shows it (P-2.8). */
+export const PROCESSING_REJECTIONS: Readonly<Record<ProcessingRejection, Message>> = {
+  ADDRESS_OUTSIDE_PRECINCT: {
+    ru: 'Адрес в заявлении находится вне границ избирательного участка по данным регистра избирателей.',
+    en: 'The address in the application lies outside the precinct recorded in the voter register.',
+  },
+  UNKNOWN_PRECINCT: {
+    ru: 'Избирательный участок из регистра не найден.',
+    en: 'The precinct recorded in the register was not found.',
+  },
+};
+
 /**
  * P-2.6: processing. A voter whose address (as in the application) lies inside the precinct the
  * register records for them is included in the list; otherwise not. P-2.7: a place-of-stay
@@ -208,7 +222,7 @@ export function processApplication(
   input: { regionCode: string; precinct: string; address: string; placeOfStayFiled: boolean },
 ):
   | { status: 'accepted'; unaccountedPlaceOfStay?: { note: 'подано заявление ДЭГ' } }
-  | { status: 'rejected'; reason: 'ADDRESS_OUTSIDE_PRECINCT' | 'UNKNOWN_PRECINCT'; message: Message } {
+  | { status: 'rejected'; reason: ProcessingRejection; message: Message } {
   const region = config.regions.find((r) => r.code === input.regionCode);
   const precinct = region?.precincts.find((p) => p.number === input.precinct);
   if (precinct === undefined) {
@@ -226,10 +240,7 @@ export function processApplication(
     return {
       status: 'rejected',
       reason: 'ADDRESS_OUTSIDE_PRECINCT',
-      message: {
-        ru: 'Адрес в заявлении находится вне границ избирательного участка по данным регистра избирателей.',
-        en: 'The address in the application lies outside the precinct recorded in the voter register.',
-      },
+      message: PROCESSING_REJECTIONS.ADDRESS_OUTSIDE_PRECINCT,
     };
   }
   return input.placeOfStayFiled

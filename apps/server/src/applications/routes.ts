@@ -18,6 +18,7 @@ import {
   checkFiling,
   checkWithdrawal,
   issueCode,
+  PROCESSING_REJECTIONS,
   RESEND_INTERVAL_MS,
   type Applicant,
   type CodeFailure,
@@ -52,17 +53,8 @@ const STATUS_TEXT: Record<ApplicationSummary['status'], Static<typeof Message>> 
   withdrawn: { ru: 'Отозвано', en: 'Withdrawn' },
 };
 
-// The texts of packages/deg processApplication, by the reason code stored with the application.
-const REJECTION_TEXT: Record<NonNullable<ApplicationSummary['rejectionReason']>, Static<typeof Message>> = {
-  ADDRESS_OUTSIDE_PRECINCT: {
-    ru: 'Адрес в заявлении находится вне границ избирательного участка по данным регистра избирателей.',
-    en: 'The address in the application lies outside the precinct recorded in the voter register.',
-  },
-  UNKNOWN_PRECINCT: {
-    ru: 'Избирательный участок из регистра не найден.',
-    en: 'The precinct recorded in the register was not found.',
-  },
-};
+// The texts of processApplication (P-2.6), by the reason code stored with the application.
+const REJECTION_TEXT = PROCESSING_REJECTIONS;
 
 export const ApplicationView = Type.Object(
   {
