@@ -44,8 +44,9 @@ const person = (
 };
 
 // Names where a naive order goes wrong: Ё/Е and case (equal letters), Й (its own letter), hyphens and
-// spaces inside surnames, prefixes of one another, namesakes told apart by date of birth, an
-// apostrophe, a patronymic with a space, none at all, Latin letters (after Cyrillic in Russian order).
+// spaces inside surnames, prefixes of one another, namesakes told apart by date of birth, apostrophes
+// and a final dot, a patronymic with a space, none at all, Latin letters (after Cyrillic in Russian
+// order).
 const TRICKY: Participant[] = [
   person('Яковлев', 'Пётр', 'Ильич', '1980-01-02', '2'),
   person('Абрамова', 'Анна', 'Сергеевна'),
@@ -70,6 +71,14 @@ const TRICKY: Participant[] = [
   person('Подъячев', 'Олег', 'Ильич'),
   person('Подьячев', 'Олег', 'Ильич'),
   person('Smith', 'John', ''),
+  person("Д'Артаньян", 'Шарль', ''),
+  // Punctuation between the same letters, in ICU's order: space, hyphen, dot, apostrophes.
+  person('Дарьин', "А'Б", ''),
+  person('Дарьин', 'А’Б', ''),
+  person('Дарьин', 'А.', ''),
+  person('Дарьин', 'А-Б', ''),
+  person('Дарьин', 'А Б', ''),
+  person('Дарьин', 'А', ''),
   person('Яковлев', 'Пётр', 'Ильич', '1980-01-02', '2'),
   person('Борисов', 'Олег', 'Петрович', '1980-01-02', '10'),
 ];
@@ -200,6 +209,9 @@ describe('participant lists in PostgreSQL', () => {
       'мамедов гасан али',
       'мамедов гасан алиевич',
       'д’',
+      "д'",
+      'дарьин а',
+      'дарьин а.',
       'smi',
       'Ильин ЕЖ ежевич',
       'я',
@@ -327,6 +339,26 @@ describe('participant lists in PostgreSQL', () => {
       if (r.status === 'rejected') expect(isListStoreError(r.reason, 'ALREADY_ISSUED')).toBe(true);
     }
     expect((await store.counts('54')).ballotsIssued).toBe(1);
+  });
+
+  test('P-7.2 P-7.3 a freeze racing ballot accesses counts exactly the accesses that got in before it', async () => {
+    const store = await loaded();
+    const pools = [db.newPool(4), db.newPool(4)];
+    const grants = TRICKY.map((p, i) =>
+      new ParticipantListStore(pools[i % 2]!, store.electionId).grantBallotAccess('54', p.id, DURING),
+    );
+    const frozen = store.freeze('54', AFTER);
+    const results = await Promise.allSettled(grants);
+    const final = await frozen;
+    for (const r of results) {
+      if (r.status === 'rejected') expect(isListStoreError(r.reason, 'LIST_FROZEN')).toBe(true);
+    }
+    const rows = await db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM participants WHERE election_id = $1 AND ballot_access_at IS NOT NULL',
+      [store.electionId],
+    );
+    expect(final.ballotsIssued).toBe(results.filter((r) => r.status === 'fulfilled').length);
+    expect(final.ballotsIssued).toBe(rows.rows[0]?.n);
   });
 
   test('P-3.9 the counts follow every exclusion and ballot access', async () => {
