@@ -1,7 +1,6 @@
 // Applications (P-2.2, P-2.5–P-2.7) and every refusal reason of seed 003, each with its own message.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { presidentialConfig } from './fixture.ts';
 import {
   checkFiling,
   checkWithdrawal,
@@ -9,17 +8,8 @@ import {
   processApplication,
 } from '../src/applications.ts';
 import type { Applicant, ApplicationHistory } from '../src/applications.ts';
-import { parseElectionConfig } from '../src/config.ts';
-import type { ElectionConfig } from '../src/config.ts';
 
-function load(): ElectionConfig {
-  const r = parseElectionConfig(
-    JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures/president-2024.json'), 'utf8')),
-  );
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.config;
-}
-const c = load();
+const c = presidentialConfig();
 const DURING = new Date('2024-02-15T09:00:00Z');
 const AFTER = new Date('2024-03-11T21:00:00Z'); // 24:00 MSK on 11 March
 const good: Applicant = {

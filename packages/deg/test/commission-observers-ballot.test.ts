@@ -1,23 +1,13 @@
 // The commission (P-1.4, P-5.4, P-5.6), observers (P-10.4, P-10.5, P-10.9) and the ballot's source
 // data (P-4.1, P-4.3).
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { presidentialConfig } from './fixture.ts';
 import { acceptBallotUpdate, localizeBallot, votingStarts } from '../src/ballot-source.ts';
 import type { BallotSource } from '../src/ballot-source.ts';
 import { CommissionError, decideKeyParts, electOfficers, termEnds } from '../src/commission.ts';
-import { parseElectionConfig } from '../src/config.ts';
-import type { ElectionConfig } from '../src/config.ts';
 import { appointCommissionObserver, appointerKey, appointPortalObserver } from '../src/observers.ts';
 
-function load(): ElectionConfig {
-  const r = parseElectionConfig(
-    JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures/president-2024.json'), 'utf8')),
-  );
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.config;
-}
-const c = load();
+const c = presidentialConfig();
 const codeOf = (f: () => unknown): string | undefined => {
   try {
     f();

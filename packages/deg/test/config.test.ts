@@ -1,15 +1,10 @@
 // The election configuration: schema and cross-checks (P-1.4, P-5.2, P-6.1, P-7.1), with every
 // problem reported by path and code.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseElectionConfig } from '../src/config.ts';
-import type { ElectionConfig } from '../src/config.ts';
+import { presidentialConfigJson } from './fixture.ts';
 
-const fixture = (): ElectionConfig =>
-  JSON.parse(
-    readFileSync(path.join(import.meta.dirname, 'fixtures/president-2024.json'), 'utf8'),
-  ) as ElectionConfig;
+const fixture = presidentialConfigJson;
 
 function errorsOf(c: unknown): { path: string; code: string }[] {
   const r = parseElectionConfig(c);

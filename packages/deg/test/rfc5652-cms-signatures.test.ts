@@ -2,10 +2,7 @@
 // commission CA (RFC 5280), checked by our verifier and by `openssl cms -verify` both ways:
 // P-3.1 (data centre signs the list bundle), P-3.6/P-7.3 (chairman and secretary sign a list),
 // P-7.9 (every present member signs the protocol).
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { ElectionConfig } from '../src/config.ts';
 import {
   certificateValidity,
   createCommissionCa,
@@ -24,6 +21,7 @@ import type {
   Signer,
   Validity,
 } from '../src/signatures/index.ts';
+import { presidentialConfig } from './fixture.ts';
 import { Scratch, requireOpenssl } from './openssl-helper.ts';
 
 const DAY = 86_400_000;
@@ -591,9 +589,7 @@ describe('RFC 5652 detached CMS signatures with the commission CA', () => {
   });
 
   test('certificate validity comes from the configuration: issue time to the last voting day plus retention', () => {
-    const config = JSON.parse(
-      readFileSync(path.join(import.meta.dirname, 'fixtures/president-2024.json'), 'utf8'),
-    ) as ElectionConfig;
+    const config = presidentialConfig();
     const issued = new Date('2024-02-01T09:00:00Z');
     const v = certificateValidity(config, issued, 30);
     expect(v.notBefore).toEqual(new Date('2024-02-01T08:55:00Z'));

@@ -1,10 +1,7 @@
 // The Procedure's calendar in each region's own time zone (P-2.2, P-2.5, P-3.6, P-6.1, P-7.1, P-10.9).
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { presidentialConfig } from './fixture.ts';
 import { ManualClock, TrainingClock } from '../src/clock.ts';
-import { parseElectionConfig } from '../src/config.ts';
-import type { ElectionConfig } from '../src/config.ts';
 import {
   canFile,
   canWithdraw,
@@ -16,14 +13,7 @@ import {
 } from '../src/schedule.ts';
 import { formatLocalRu, localToInstant } from '../src/zoned-time.ts';
 
-function load(): ElectionConfig {
-  const r = parseElectionConfig(
-    JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures/president-2024.json'), 'utf8')),
-  );
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.config;
-}
-const c = load();
+const c = presidentialConfig();
 const at = (iso: string): Date => new Date(iso);
 
 describe('the Procedure’s calendar', () => {
