@@ -14,24 +14,22 @@
 -- "C" collation, rather than an ICU collation, although the embedded build has ICU: a LIKE-style
 -- prefix range can use a btree only in "C"; Russian base-letter equality (ё = е, upper = lower)
 -- needs a nondeterministic ICU collation, which btree prefix search cannot use at all; and an index
--- in "C" never has to be rebuilt when an ICU upgrade changes the collation. The key maps the letters
--- of Russian names so that byte order is ICU's 'ru' order at base strength, the order of
--- compareParticipants in packages/deg (tested in test/participant-lists.test.ts).
+-- in "C" never has to be rebuilt when an ICU upgrade changes the collation. The key maps the
+-- characters names may hold (participants_*_format) so that byte order is ICU's 'ru' order at base
+-- strength, the order of compareParticipants in packages/deg (tested in test/participant-lists.test.ts).
 
--- The key of one name part: lower case with the Unicode rules of the builtin provider (independent
--- of the server's locale), ё → е (the same base letter), and the few other characters names hold
--- moved to where ICU 'ru' puts them: the apostrophes after '.', Latin letters after Cyrillic.
--- Cyrillic а–я (U+0430–U+044F) are already in alphabetical order, й included.
+-- The key of one name part, one byte a character: lower case with the Unicode rules of the builtin
+-- provider (whatever the server's locale), ё → е (the same base letter), the 32 letters а–я onto
+-- 'A'..'`' (0x41–0x60) in alphabetical order (й is a letter of its own), the two apostrophes onto
+-- '/' and '0' (ICU 'ru' puts them after '.'); Latin a–z keep 0x61–0x7A, after Cyrillic as in ICU
+-- 'ru'; space, '-' and '.' keep their bytes, already in ICU's order. One byte a letter rather than
+-- UTF-8's two halves the key of a Cyrillic name, and with it the order index.
 CREATE FUNCTION participant_name_key(part text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
   RETURN translate(
     lower(part COLLATE pg_c_utf8),
-    'ё''’abcdefghijklmnopqrstuvwxyz',
-    'е/0' || chr(57441) || chr(57442) || chr(57443) || chr(57444) || chr(57445) || chr(57446)
-      || chr(57447) || chr(57448) || chr(57449) || chr(57450) || chr(57451) || chr(57452)
-      || chr(57453) || chr(57454) || chr(57455) || chr(57456) || chr(57457) || chr(57458)
-      || chr(57459) || chr(57460) || chr(57461) || chr(57462) || chr(57463) || chr(57464)
-      || chr(57465) || chr(57466)
+    'ёабвгдежзийклмнопрстуфхцчшщъыьэюя''’',
+    'FABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`/0'
   );
 
 -- The order of compareParticipants: surname, name, patronymic, date of birth, participant id, each
@@ -90,7 +88,7 @@ CREATE TABLE participants (
   participant_id     text NOT NULL
                      CONSTRAINT participants_id_format CHECK (participant_id ~ '^[0-9a-z][0-9a-z-]{0,63}$'),
   -- Letters (Russian, or Latin), single spaces, hyphens and apostrophes between them, a final dot:
-  -- nothing that could reach the key's U+0001 separator or above U+FFFF.
+  -- exactly the characters participant_name_key places, none of them below its U+0001 separator.
   surname            text NOT NULL
                      CONSTRAINT participants_surname_format
                      CHECK (surname ~ '^[А-Яа-яЁёA-Za-z]+([ ''’-][А-Яа-яЁёA-Za-z]+)*\.?$' AND length(surname) <= 100),

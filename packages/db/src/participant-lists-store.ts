@@ -146,6 +146,8 @@ export function isListStoreError(e: unknown, code?: ListStoreErrorCode): e is Li
 
 const MAX_LIMIT = 500;
 const MAX_QUERY_WORDS = 8;
+// The characters of the participants_*_format constraints.
+const NAME_CHARACTERS = /^[А-Яа-яЁёA-Za-z'’.-]+$/u;
 // About 2.5 MB of COPY text a chunk: few enough writes, little memory.
 const COPY_CHUNK_ROWS = 10_000;
 const UNNEST_BATCH_ROWS = 5_000;
@@ -283,6 +285,7 @@ export class ParticipantListStore {
     }
     const prefixes = searchPrefixes(request.query ?? '');
     await this.#compiledList(region);
+    if (prefixes.length === 0) return { rows: [], next: undefined };
     let rows: RowRecord[];
     if (prefixes.length === 1 && prefixes[0] === '' && request.after === undefined) {
       // The whole list from a row number: start at the nearest mark, skip at most 127 rows.
@@ -480,7 +483,7 @@ export class ParticipantListStore {
 }
 
 /**
- * The key prefixes a query stands for. The query is the beginning of "surname name patronymic";
+ * The key prefixes a query stands for; none when it holds a character no name may hold. The query is the beginning of "surname name patronymic";
  * a space in it either separates two of those parts (U+0001 in the key) or lies inside one
  * ("Мамедов Гасан Али оглы"), so each way of choosing at most two separators is one prefix. The
  * database lowers case and folds ё with the same function that made the keys.
@@ -494,9 +497,9 @@ export function searchPrefixes(query: string): string[] {
   if (words.length > MAX_QUERY_WORDS || query.length > 300) {
     throw new ListStoreError('INVALID_REQUEST', `a search has at most ${MAX_QUERY_WORDS} words`);
   }
-  if (words.some((w) => /\p{Cc}/u.test(w))) {
-    throw new ListStoreError('INVALID_REQUEST', 'a search holds no control characters');
-  }
+  // A character no name may hold matches nothing; it must not reach the key function, which maps
+  // only the characters of names (a '[' would meet the byte that stands for 'ъ').
+  if (!words.every((w) => NAME_CHARACTERS.test(w))) return [];
   const gaps = words.length - 1;
   const out: string[] = [];
   const join = (separators: ReadonlySet<number>): string =>

@@ -216,6 +216,9 @@ describe('participant lists in PostgreSQL', () => {
       'Ильин ЕЖ ежевич',
       'я',
       'нет такого',
+      'подъ',
+      '[',
+      'ив1',
       '',
     ]) {
       const ours = await store.page('54', { query, limit: 100 });
@@ -227,6 +230,7 @@ describe('participant lists in PostgreSQL', () => {
     }
     expect(searchPrefixes('  a  b c ')).toEqual(['a b c', 'a\u0001b c', 'a\u0001b\u0001c', 'a b\u0001c']);
     expect(await codeOf(store.page('54', { query: 'а б в г д е ж з и', limit: 10 }))).toBe('INVALID_REQUEST');
+    expect(searchPrefixes('ив@')).toEqual([]);
   });
 
   test('P-3.5 pages by offset and after a participant, at any depth, number the rows as the whole list does', async () => {
