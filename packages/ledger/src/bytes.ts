@@ -1,27 +1,11 @@
 /**
- * Byte helpers: concatenation, comparison, hex, base64 (RFC 4648 §4, standard alphabet with padding)
+ * Byte helpers: hex, base64 (RFC 4648 §4, standard alphabet with padding)
  * and strict UTF-8. Internal to the package.
  */
 
-export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-/** Equality of two byte strings of public length (hashes and signatures here are public). */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return d === 0;
-}
+// The same as the crypto package's; the hex and base64 helpers below differ on purpose (they return
+// undefined for bad input, the ledger's Result convention, where crypto's throw).
+export { concatBytes, equalBytes } from '@opendeg/crypto';
 
 export function bytesToHex(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
