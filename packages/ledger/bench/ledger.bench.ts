@@ -40,7 +40,7 @@ function stats(samplesMs: number[]): { median: number; p99: number; mean: number
 const randomInt = (n: number): number => Math.floor(Math.random() * n);
 
 async function main(): Promise<void> {
-  const pgServer = await startPostgres();
+  const pgServer = await startPostgres({ durable: true });
   const result: Record<string, unknown> = {
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
   };
