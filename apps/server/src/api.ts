@@ -6,11 +6,14 @@ import type { authSchemas } from './identity/client.ts';
 import type { HealthBody } from './routes/health.ts';
 import type { applicationSchemas, CodeSent, ProcessingReport } from './applications/routes.ts';
 import type { devSmsSchema } from './sms/dev-routes.ts';
+import type { roleSchemas } from './authz/routes.ts';
 
 export type { ErrorBody, ErrorCode } from './errors.ts';
 export type { AccountClaims } from './identity/claims.ts';
 export type { HealthBody } from './routes/health.ts';
 export type { ApplicationView } from './applications/routes.ts';
+export type { AssignmentView } from './authz/routes.ts';
+export type { Role, StoredRole } from './authz/roles.ts';
 
 export interface Api {
   'GET /health': { response: HealthBody };
@@ -28,6 +31,19 @@ export interface Api {
   'POST /api/applications/withdraw': { response: Static<(typeof applicationSchemas.withdraw.response)[200]> };
   'GET /api/applications/status': { response: Static<(typeof applicationSchemas.status.response)[200]> };
   'POST /api/operator/applications/process': { response: Static<typeof ProcessingReport> };
+  'GET /api/roles/me': { response: Static<(typeof roleSchemas.me.response)[200]> };
+  'GET /api/admin/roles': {
+    query: Static<typeof roleSchemas.list.querystring>;
+    response: Static<(typeof roleSchemas.list.response)[200]>;
+  };
+  'POST /api/admin/roles': {
+    body: Static<typeof roleSchemas.assign.body>;
+    response: Static<(typeof roleSchemas.assign.response)[201]>;
+  };
+  'DELETE /api/admin/roles/:id': {
+    params: Static<typeof roleSchemas.revoke.params>;
+    response: Static<(typeof roleSchemas.revoke.response)[200]>;
+  };
   'GET /dev/sms': {
     query: Static<typeof devSmsSchema.querystring>;
     response: Static<(typeof devSmsSchema.response)[200]>;

@@ -2,6 +2,8 @@
 // (main.ts), so tests run it on port 0. Conventions every route follows:
 //  - TypeBox schemas for params, querystring, body and every success response (enforced below:
 //    a route without a response schema, or with URL parameters but no params schema, fails startup);
+//  - who may call it in `config.allow` (authz/access.ts), enforced by one onRequest hook; a route
+//    without the declaration fails startup too, so no route is open by omission;
 //  - errors thrown as ApiError (or failed validation) become `{ code, message, eventId, details? }`;
 //  - the OpenAPI document is generated from those schemas.
 import { randomUUID } from 'node:crypto';
@@ -34,6 +36,10 @@ import { identityStandIn } from './identity/stand-in.ts';
 import { applicationRoutes } from './applications/routes.ts';
 import { DevOutboxSms } from './sms/dev-outbox.ts';
 import { devSmsRoutes } from './sms/dev-routes.ts';
+import { allowedRoles, checkAllow, createAccessControl } from './authz/access.ts';
+import { bootstrapOperator } from './authz/bootstrap.ts';
+import type { Role } from './authz/roles.ts';
+import { roleRoutes } from './authz/routes.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -50,6 +56,8 @@ export interface RouteEntry {
   /** A mounted foreign application (the identity stand-in's provider), outside our schemas. */
   foreign: boolean;
   schema: RouteOptions['schema'];
+  /** Who may call it (`config.allow`). */
+  allow: readonly Role[];
 }
 
 declare module 'fastify' {
@@ -73,10 +81,12 @@ function checkRoute(route: RouteOptions): void {
   const where = `${String(route.method)} ${route.url}`;
   if (route.config?.foreignApp === true) {
     if (route.schema?.hide !== true) throw new Error(`foreign route ${where} must be hidden from OpenAPI`);
+    checkAllow(route);
     return;
   }
   if (!route.schema?.response) throw new Error(`route ${where} has no response schema`);
   if (route.url.includes(':') && !route.schema.params) throw new Error(`route ${where} has no params schema`);
+  checkAllow(route);
 }
 
 function checkIssuer(issuer: string): void {
@@ -110,7 +120,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD' && !foreign) continue;
-      catalogue.push({ method, url: route.url, foreign, schema: route.schema });
+      catalogue.push({
+        method,
+        url: route.url,
+        foreign,
+        schema: route.schema,
+        allow: allowedRoles(route.config?.allow ?? []),
+      });
     }
   });
 
@@ -134,6 +150,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(fastifyCookie, { secret: deps.identity.cookieSecret });
 
   const publicUrl = (): string => deps.identity.publicUrl ?? app.listeningOrigin;
+  const store = deps.identity.sessionStore ?? new MemorySessionStore(() => deps.clock.now().getTime());
+  const sessions = createSessionReader({ clock: deps.clock, store, publicUrl });
+  const roles = deps.roles;
+  const accessControl = createAccessControl({
+    sessions,
+    ...(roles && deps.db ? { assignments: { pool: deps.db.pool, electionId: roles.election.id } } : {}),
+    ...(deps.applications?.operatorToken !== undefined
+      ? { operatorToken: deps.applications.operatorToken }
+      : {}),
+  });
+  // After the cookie plugin's own onRequest hook, so the session cookie is parsed.
+  app.addHook('onRequest', (request) => accessControl.authorize(request));
+
   const { provider } = deps.identity;
   const relyingParty = (): RelyingParty =>
     provider.kind === 'external'
@@ -153,6 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const db = deps.db;
   if (deps.applications && !db) throw new Error('applications need the database (deps.db)');
+  if (deps.roles && !db) throw new Error('roles need the database (deps.db)');
   if (deps.applications && deps.applications.codePepper.length < 32)
     throw new Error('applications.codePepper must have at least 32 bytes');
   const checks: Record<string, HealthCheck> = {
@@ -179,6 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         tags: ['operations'],
         response: { 200: Type.Object({}, { additionalProperties: true }) },
       },
+      config: { allow: 'public' },
     },
     () => app.swagger() as unknown as Record<string, unknown>,
   );
@@ -201,7 +232,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       cookieKeys: provider.cookieKeys,
     });
   }
-  const store = deps.identity.sessionStore ?? new MemorySessionStore(() => deps.clock.now().getTime());
   await app.register(identityClient, {
     clock: deps.clock,
     store,
@@ -215,13 +245,31 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await app.register(applicationRoutes, {
       clock: deps.clock,
       pool: db.pool,
-      sessions: createSessionReader({ clock: deps.clock, store, publicUrl }),
+      sessions,
       deps: deps.applications,
     });
     // Codes in the outbox are readable by anyone who can reach the server: never in production.
     if (deps.applications.sms instanceof DevOutboxSms && process.env.NODE_ENV !== 'production') {
       await app.register(devSmsRoutes, { outbox: deps.applications.sms });
     }
+  }
+
+  if (roles && db) {
+    if (roles.bootstrapOperatorSub !== undefined) {
+      const made = await bootstrapOperator(
+        db.pool,
+        roles.election.id,
+        roles.bootstrapOperatorSub,
+        deps.clock.now(),
+      );
+      app.log.info({ event: 'role.bootstrap', assigned: made }, 'first operator bootstrapped');
+    }
+    await app.register(roleRoutes, {
+      clock: deps.clock,
+      pool: db.pool,
+      election: roles.election,
+      accessControl,
+    });
   }
 
   return app;

@@ -1,9 +1,10 @@
 // What buildApp needs from the outside world: time, log destination, identity configuration,
-// dependency health checks, the database pool and what the applications slice needs (the loaded
-// election, the voter register, the SMS gateway and the code pepper).
+// dependency health checks, the database pool, what the applications slice needs (the loaded
+// election, the voter register, the SMS gateway and the code pepper) and the election whose role
+// assignments decide who may call what.
 // Everything here is injected so tests and training runs control it (DESIGN: "an injected clock").
 import type pg from 'pg';
-import type { ApplicationsDeps } from './applications/deps.ts';
+import type { ApplicationsDeps, LoadedElection } from './applications/deps.ts';
 import type { IdentityDeps } from './identity/config.ts';
 
 /** The one source of time: training runs and tests compress or move it. */
@@ -38,4 +39,15 @@ export interface AppDeps {
   db?: { pool: pg.Pool };
   /** Applications to vote remotely (P-2); needs `db`. */
   applications?: ApplicationsDeps;
+  /**
+   * Role assignments (migration 004) in the election the server runs; needs `db`. Without it every
+   * account is a voter and nothing more, and the role administration routes do not exist.
+   */
+  roles?: RolesDeps;
+}
+
+export interface RolesDeps {
+  election: LoadedElection;
+  /** OIDC sub of the first operator, assigned 'operator' at start (BOOTSTRAP_OPERATOR_SUB). */
+  bootstrapOperatorSub?: string;
 }

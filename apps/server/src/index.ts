@@ -3,6 +3,7 @@ export { buildApp, type App, type RouteEntry } from './app.ts';
 export {
   systemClock,
   type AppDeps,
+  type RolesDeps,
   type Clock,
   type HealthCheck,
   type LoggerDeps,
@@ -14,11 +15,24 @@ export type {
   ApiRoute,
   AccountClaims,
   ApplicationView,
+  AssignmentView,
   ErrorBody,
   ErrorCode,
   HealthBody,
 } from './api.ts';
 export type { ApplicationsDeps, LoadedElection } from './applications/deps.ts';
+export type { Allow } from './authz/access.ts';
+export {
+  COMMISSION_ROLES,
+  PERMISSIONS,
+  ROLE_TITLES,
+  ROLES,
+  STORED_ROLES,
+  type CommissionRole,
+  type Role,
+  type StoredRole,
+} from './authz/roles.ts';
+export { bootstrapOperator } from './authz/bootstrap.ts';
 export { processApplications, type ProcessingReport } from './applications/processing.ts';
 export { recordPlaceOfStay } from './applications/store.ts';
 export {

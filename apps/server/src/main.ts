@@ -2,6 +2,8 @@
 // Without IDENTITY_ISSUER the built-in identity stand-in serves a generated register at /esia.
 // The database is DATABASE_URL's or the embedded server under ./data, migrated at start; the
 // election is the configuration file ELECTION_CONFIG (default in development: dev/election.json).
+// BOOTSTRAP_OPERATOR_SUB (an account's OIDC sub) makes that account the election's first operator
+// at start, who then assigns every other role through /api/admin/roles; unset it once done.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { migrate, openDatabase, redactUrl } from '@opendeg/db';
@@ -122,6 +124,7 @@ if (smsUrl !== undefined) {
   sms = new DevOutboxSms(db.pool, systemClock);
 }
 const operatorToken = env('OPERATOR_TOKEN');
+const bootstrapOperatorSub = env('BOOTSTRAP_OPERATOR_SUB');
 
 const app = await buildApp({
   clock: systemClock,
@@ -134,6 +137,7 @@ const app = await buildApp({
     codePepper,
     ...(operatorToken !== undefined ? { operatorToken } : {}),
   },
+  roles: { election, ...(bootstrapOperatorSub !== undefined ? { bootstrapOperatorSub } : {}) },
 });
 app.log.info(
   {

@@ -339,9 +339,12 @@ describe('seed 003 refusals through the API', () => {
     const r = await file(new Browser(), '123456');
     expect(r.status).toBe(401);
     expect(r.body.code).toBe('UNAUTHENTICATED');
+    // Access is checked before the body is read: an anonymous caller learns nothing of the schema.
     expect((await call(new Browser(), 'POST', '/api/applications', { code: '12' })).body.code).toBe(
-      'VALIDATION_FAILED',
+      'UNAUTHENTICATED',
     );
+    const b = await session(voters.placeOfStay);
+    expect((await call(b, 'POST', '/api/applications', { code: '12' })).body.code).toBe('VALIDATION_FAILED');
   });
 });
 

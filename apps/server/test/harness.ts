@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type pg from 'pg';
 import { buildApp, type App } from '../src/app.ts';
 import type { ApplicationsDeps } from '../src/applications/deps.ts';
-import type { AppDeps, Clock, HealthCheck } from '../src/deps.ts';
+import type { AppDeps, Clock, HealthCheck, RolesDeps } from '../src/deps.ts';
 import { generateRegister, type RegisterAccount } from '../src/identity/register.ts';
 
 export interface Server {
@@ -25,6 +25,8 @@ export interface ServerOptions {
   db?: { pool: pg.Pool };
   /** The applications slice, given the register the stand-in serves. */
   applications?: (register: RegisterAccount[]) => ApplicationsDeps;
+  /** Role assignments of an election; needs `db`. */
+  roles?: RolesDeps;
 }
 
 export const REFERENCE_DATE = new Date('2024-03-17T00:00:00Z');
@@ -48,6 +50,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
     ...(options.healthChecks ? { healthChecks: options.healthChecks } : {}),
     ...(options.db ? { db: options.db } : {}),
     ...(options.applications ? { applications: options.applications(register) } : {}),
+    ...(options.roles ? { roles: options.roles } : {}),
   };
   const app = await buildApp(deps);
   options.extraRoutes?.(app);
@@ -187,6 +190,7 @@ export function testRoutes(app: App): void {
         ),
         response: { 200: Type.Object({ ok: Type.Boolean() }) },
       },
+      config: { allow: 'public' },
     },
     (request) => {
       // A careless developer logs a whole body: the logger must still keep personal data out.
@@ -194,7 +198,11 @@ export function testRoutes(app: App): void {
       return { ok: true };
     },
   );
-  app.get('/test/boom', { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, () => {
+  const boom = {
+    schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } },
+    config: { allow: 'public' },
+  } as const;
+  app.get('/test/boom', boom, () => {
     throw new Error('secret internal detail at /var/lib/opendeg/keys');
   });
 }

@@ -19,8 +19,8 @@ export interface ApplicationsDeps {
   /** HMAC key of stored confirmation codes, at least 32 bytes, kept outside the database. */
   codePepper: Uint8Array;
   /**
-   * Bearer token of the operator route that runs the daily processing (P-2.6). Without it the route
-   * does not exist and processing runs only as a job (`processApplications`).
+   * Bearer token of the operator route that runs the daily processing (P-2.6), for a scheduled job
+   * without a browser session. Without it the route accepts only an operator's session.
    */
   operatorToken?: string;
 }

@@ -4,10 +4,10 @@
 //   POST /api/applications/withdraw  withdraw until the deadline (P-2.5)
 //   GET  /api/applications/status    the voter's applications, newest first (P-2.8)
 //   POST /api/operator/applications/process  the daily processing run (P-2.6, P-2.7), operator only
+//                                    (an operator's session or the operator's bearer token)
 // The rules are packages/deg's (checkFiling, checkWithdrawal, issueCode/checkCode); this module
 // gathers their inputs — claims from the identity provider, the register's record — stores the
 // outcome with its audit row in one transaction, and logs an `event` without personal data.
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
@@ -228,12 +228,8 @@ function assertNever(x: never): never {
   throw new Error(`unexpected ${JSON.stringify(x)}`);
 }
 
-function sameSecret(given: string, expected: string): boolean {
-  // Hashing first gives equal lengths, so the comparison's time says nothing about the token.
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
+/** Every voter route: any logged-in account (authz/access.ts). */
+const VOTER = { allow: 'voter' } as const;
 
 export const applicationRoutes: FastifyPluginCallbackTypebox<ApplicationRoutesOptions> = (
   app,
@@ -274,7 +270,7 @@ export const applicationRoutes: FastifyPluginCallbackTypebox<ApplicationRoutesOp
     });
   }
 
-  app.post('/api/applications/code', { schema: applicationSchemas.code }, async (request) => {
+  app.post('/api/applications/code', { schema: applicationSchemas.code, config: VOTER }, async (request) => {
     const { account, now, verdict } = await filingInputs(request);
     // A code for a filing the rules refuse would only be wasted (and could go to an unconfirmed phone).
     if (!verdict.ok) {
@@ -329,167 +325,175 @@ export const applicationRoutes: FastifyPluginCallbackTypebox<ApplicationRoutesOp
     };
   });
 
-  app.post('/api/applications', { schema: applicationSchemas.file }, async (request, reply) => {
-    const { account, record, now, verdict } = await filingInputs(request);
-    // The rules first: a refused filing spends no code entry.
-    if (!verdict.ok) {
-      await auditRefusal('application.submit', now, verdict.refusals, request.id);
-      request.log.info(
-        { event: 'application.refused', refusals: verdict.refusals.map((r) => r.code) },
-        'application refused',
-      );
-      throw refused(verdict.refusals);
-    }
-    const phone = normalisePhone(account.phone);
-    if (record === undefined || phone === undefined || account.birthDate === undefined)
-      throw new Error('filing allowed without register data');
-    const contents: ApplicationContents = {
-      fullName: fullNameOf(account),
-      birthDate: account.birthDate,
-      address: record.address,
-      phone,
-      passport: record.passport,
-    };
-    let outcome: { ok: true; application: ApplicationSummary } | { ok: false; failure: CodeFailure };
-    try {
-      outcome = await withTransaction(pool, async (client) => {
-        const checked = checkCode(
-          deps.codePepper,
-          await codeForUpdate(client, electionId, account.subject, 'application'),
-          request.body.code,
-          now.getTime(),
+  app.post(
+    '/api/applications',
+    { schema: applicationSchemas.file, config: VOTER },
+    async (request, reply) => {
+      const { account, record, now, verdict } = await filingInputs(request);
+      // The rules first: a refused filing spends no code entry.
+      if (!verdict.ok) {
+        await auditRefusal('application.submit', now, verdict.refusals, request.id);
+        request.log.info(
+          { event: 'application.refused', refusals: verdict.refusals.map((r) => r.code) },
+          'application refused',
         );
-        // A wrong entry counts whatever happens next, so the record is stored in every case.
-        if (checked.record) await saveCode(client, electionId, account.subject, checked.record);
-        if (!checked.ok) {
+        throw refused(verdict.refusals);
+      }
+      const phone = normalisePhone(account.phone);
+      if (record === undefined || phone === undefined || account.birthDate === undefined)
+        throw new Error('filing allowed without register data');
+      const contents: ApplicationContents = {
+        fullName: fullNameOf(account),
+        birthDate: account.birthDate,
+        address: record.address,
+        phone,
+        passport: record.passport,
+      };
+      let outcome: { ok: true; application: ApplicationSummary } | { ok: false; failure: CodeFailure };
+      try {
+        outcome = await withTransaction(pool, async (client) => {
+          const checked = checkCode(
+            deps.codePepper,
+            await codeForUpdate(client, electionId, account.subject, 'application'),
+            request.body.code,
+            now.getTime(),
+          );
+          // A wrong entry counts whatever happens next, so the record is stored in every case.
+          if (checked.record) await saveCode(client, electionId, account.subject, checked.record);
+          if (!checked.ok) {
+            await writeAudit(client, {
+              electionId,
+              at: now,
+              actorRole: 'voter',
+              action: 'confirmation_code.check',
+              disposition: 'failure',
+              details: { purpose: 'application', failure: checked.failure.code, requestId: request.id },
+            });
+            return { ok: false as const, failure: checked.failure };
+          }
+          const application = await insertApplication(
+            client,
+            {
+              electionId,
+              subject: account.subject,
+              region: record.regionCode,
+              precinct: record.precinct,
+              filedAt: now,
+            },
+            contents,
+          );
           await writeAudit(client, {
             electionId,
             at: now,
             actorRole: 'voter',
-            action: 'confirmation_code.check',
-            disposition: 'failure',
-            details: { purpose: 'application', failure: checked.failure.code, requestId: request.id },
+            action: 'application.submit',
+            disposition: 'success',
+            details: { applicationId: application.id, region: application.region, requestId: request.id },
           });
-          return { ok: false as const, failure: checked.failure };
-        }
-        const application = await insertApplication(
-          client,
-          {
-            electionId,
-            subject: account.subject,
-            region: record.regionCode,
-            precinct: record.precinct,
-            filedAt: now,
-          },
-          contents,
-        );
-        await writeAudit(client, {
-          electionId,
-          at: now,
-          actorRole: 'voter',
-          action: 'application.submit',
-          disposition: 'success',
-          details: { applicationId: application.id, region: application.region, requestId: request.id },
+          return { ok: true as const, application };
         });
-        return { ok: true as const, application };
-      });
-    } catch (e) {
-      // Two filings at once: the database's one-active-application index decides (seed 003).
-      if (!isActiveApplicationConflict(e)) throw e;
-      const again = await filingInputs(request);
-      const refusals = again.verdict.ok ? [] : again.verdict.refusals;
-      await auditRefusal('application.submit', now, refusals, request.id);
+      } catch (e) {
+        // Two filings at once: the database's one-active-application index decides (seed 003).
+        if (!isActiveApplicationConflict(e)) throw e;
+        const again = await filingInputs(request);
+        const refusals = again.verdict.ok ? [] : again.verdict.refusals;
+        await auditRefusal('application.submit', now, refusals, request.id);
+        request.log.info(
+          { event: 'application.refused', refusals: ['APPLICATION_EXISTS'] },
+          'application refused',
+        );
+        throw refused(refusals);
+      }
+      if (!outcome.ok) {
+        request.log.info(
+          { event: 'application.code.rejected', failure: outcome.failure.code },
+          'code rejected',
+        );
+        throw codeError(outcome.failure);
+      }
       request.log.info(
-        { event: 'application.refused', refusals: ['APPLICATION_EXISTS'] },
-        'application refused',
+        { event: 'application.submitted', applicationId: outcome.application.id },
+        'application submitted',
       );
-      throw refused(refusals);
-    }
-    if (!outcome.ok) {
-      request.log.info(
-        { event: 'application.code.rejected', failure: outcome.failure.code },
-        'code rejected',
-      );
-      throw codeError(outcome.failure);
-    }
-    request.log.info(
-      { event: 'application.submitted', applicationId: outcome.application.id },
-      'application submitted',
-    );
-    return reply.status(201).send({ application: view(electionId, outcome.application) });
-  });
+      return reply.status(201).send({ application: view(electionId, outcome.application) });
+    },
+  );
 
-  app.post('/api/applications/withdraw', { schema: applicationSchemas.withdraw }, async (request) => {
-    const account = await requireAccount(sessions, request);
-    const now = clock.now();
-    const outcome = await withTransaction(pool, async (client) => {
-      const active = await activeApplicationForUpdate(client, electionId, account.subject);
-      if (active === undefined) return { ok: false as const, error: 'NO_APPLICATION' as const };
-      const allowed = checkWithdrawal(election.config, active.status, now);
-      if (!allowed.ok) {
+  app.post(
+    '/api/applications/withdraw',
+    { schema: applicationSchemas.withdraw, config: VOTER },
+    async (request) => {
+      const account = await requireAccount(sessions, request);
+      const now = clock.now();
+      const outcome = await withTransaction(pool, async (client) => {
+        const active = await activeApplicationForUpdate(client, electionId, account.subject);
+        if (active === undefined) return { ok: false as const, error: 'NO_APPLICATION' as const };
+        const allowed = checkWithdrawal(election.config, active.status, now);
+        if (!allowed.ok) {
+          await writeAudit(client, {
+            electionId,
+            at: now,
+            actorRole: 'voter',
+            action: 'application.withdraw',
+            disposition: 'failure',
+            details: { applicationId: active.id, failure: allowed.code, requestId: request.id },
+          });
+          return { ok: false as const, error: allowed.code, message: allowed.message };
+        }
+        const withdrawn = await markWithdrawn(client, active.id, now);
         await writeAudit(client, {
           electionId,
           at: now,
           actorRole: 'voter',
           action: 'application.withdraw',
-          disposition: 'failure',
-          details: { applicationId: active.id, failure: allowed.code, requestId: request.id },
+          disposition: 'success',
+          details: { applicationId: active.id, from: active.status, requestId: request.id },
         });
-        return { ok: false as const, error: allowed.code, message: allowed.message };
-      }
-      const withdrawn = await markWithdrawn(client, active.id, now);
-      await writeAudit(client, {
-        electionId,
-        at: now,
-        actorRole: 'voter',
-        action: 'application.withdraw',
-        disposition: 'success',
-        details: { applicationId: active.id, from: active.status, requestId: request.id },
+        return { ok: true as const, application: withdrawn };
       });
-      return { ok: true as const, application: withdrawn };
-    });
-    if (!outcome.ok) {
-      request.log.info({ event: 'application.withdraw.refused', code: outcome.error }, 'withdrawal refused');
-      if (outcome.error === 'NO_APPLICATION') {
-        throw new ApiError(
-          'NO_APPLICATION',
-          404,
-          'Нет заявления, которое можно отозвать / No application to withdraw',
+      if (!outcome.ok) {
+        request.log.info(
+          { event: 'application.withdraw.refused', code: outcome.error },
+          'withdrawal refused',
         );
-      }
-      throw new ApiError(outcome.error, 409, bilingual(outcome.message));
-    }
-    request.log.info(
-      { event: 'application.withdrawn', applicationId: outcome.application.id },
-      'application withdrawn',
-    );
-    return { application: view(electionId, outcome.application) };
-  });
-
-  app.get('/api/applications/status', { schema: applicationSchemas.status }, async (request) => {
-    const account = await requireAccount(sessions, request);
-    const applications = await listApplications(pool, electionId, account.subject);
-    return { electionId, applications: applications.map((a) => view(electionId, a)) };
-  });
-
-  const token = deps.operatorToken;
-  if (token !== undefined) {
-    app.post(
-      '/api/operator/applications/process',
-      { schema: applicationSchemas.process },
-      async (request) => {
-        const header = request.headers.authorization ?? '';
-        const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-        if (!sameSecret(given, token)) {
-          request.log.warn({ event: 'operator.unauthorized' }, 'operator route refused');
-          throw new ApiError('OPERATOR_UNAUTHORIZED', 401, 'Нужен токен оператора / Operator token required');
+        if (outcome.error === 'NO_APPLICATION') {
+          throw new ApiError(
+            'NO_APPLICATION',
+            404,
+            'Нет заявления, которое можно отозвать / No application to withdraw',
+          );
         }
-        const now = clock.now();
-        const report = await processApplications(pool, election, now, 'operator');
-        request.log.info({ event: 'applications.processed', ...report }, 'applications processed');
-        return report;
-      },
-    );
-  }
+        throw new ApiError(outcome.error, 409, bilingual(outcome.message));
+      }
+      request.log.info(
+        { event: 'application.withdrawn', applicationId: outcome.application.id },
+        'application withdrawn',
+      );
+      return { application: view(electionId, outcome.application) };
+    },
+  );
+
+  app.get(
+    '/api/applications/status',
+    { schema: applicationSchemas.status, config: VOTER },
+    async (request) => {
+      const account = await requireAccount(sessions, request);
+      const applications = await listApplications(pool, electionId, account.subject);
+      return { electionId, applications: applications.map((a) => view(electionId, a)) };
+    },
+  );
+
+  // The operator's session, or the operator's bearer token for the scheduled job that has no
+  // browser session (authz/access.ts checks both; a wrong token is OPERATOR_UNAUTHORIZED).
+  app.post(
+    '/api/operator/applications/process',
+    { schema: applicationSchemas.process, config: { allow: ['operator'], operatorToken: true } },
+    async (request) => {
+      const now = clock.now();
+      const report = await processApplications(pool, election, now, 'operator');
+      request.log.info({ event: 'applications.processed', ...report }, 'applications processed');
+      return report;
+    },
+  );
   done();
 };

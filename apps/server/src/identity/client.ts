@@ -188,109 +188,123 @@ export const identityClient: FastifyPluginCallbackTypebox<IdentityClientOptions>
 
   const currentSession = sessions.current;
 
-  app.get('/auth/login', { schema: authSchemas.login }, async (request, reply) => {
-    const config = await discover();
-    const login = {
-      state: oidc.randomState(),
-      nonce: oidc.randomNonce(),
-      codeVerifier: oidc.randomPKCECodeVerifier(),
-      returnTo: request.query.returnTo ?? '/',
-    };
-    const sessionId = newSessionId();
-    await store.put({
-      key: keyOf(sessionId),
-      expiresAt: clock.now().getTime() + LOGIN_TTL_SECONDS * 1000,
-      login,
-    });
-    setSessionCookie(reply, sessionId, LOGIN_TTL_SECONDS);
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri(),
-      scope: options.relyingParty().scope,
-      code_challenge: await oidc.calculatePKCECodeChallenge(login.codeVerifier),
-      code_challenge_method: 'S256',
-      state: login.state,
-      nonce: login.nonce,
-    });
-    request.log.info({ event: 'auth.login.started' }, 'login started');
-    return reply.redirect(url.href, 303);
-  });
-
-  app.get('/auth/callback', { schema: authSchemas.callback }, async (request, reply) => {
-    const session = await currentSession(request);
-    const login = session?.login;
-    if (!session || !login) {
-      throw new ApiError(
-        'AUTH_NO_LOGIN_IN_PROGRESS',
-        400,
-        'Вход не начат или устарел, начните вход заново / No login in progress, start again',
-      );
-    }
-    // A login transaction is used once, whatever the outcome.
-    await store.delete(session.key);
-    const { query } = request;
-    if (query.error !== undefined) {
-      request.log.info({ event: 'auth.login.denied', providerError: query.error }, 'login denied');
-      throw new ApiError(
-        'AUTH_DENIED',
-        403,
-        'Вход отклонён системой идентификации / Login denied by the identity provider',
-      );
-    }
-    if (query.state !== login.state) {
-      request.log.warn({ event: 'auth.login.state_mismatch' }, 'login refused');
-      throw new ApiError(
-        'AUTH_STATE_MISMATCH',
-        400,
-        'Ответ системы идентификации не относится к этому входу / Identity provider response does not belong to this login',
-      );
-    }
-    const config = await discover();
-    let claims: Record<string, unknown>;
-    try {
-      const currentUrl = new URL(request.url, options.publicUrl());
-      const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
-        pkceCodeVerifier: login.codeVerifier,
-        expectedState: login.state,
-        expectedNonce: login.nonce,
-        idTokenExpected: true,
+  app.get(
+    '/auth/login',
+    { schema: authSchemas.login, config: { allow: 'public' } },
+    async (request, reply) => {
+      const config = await discover();
+      const login = {
+        state: oidc.randomState(),
+        nonce: oidc.randomNonce(),
+        codeVerifier: oidc.randomPKCECodeVerifier(),
+        returnTo: request.query.returnTo ?? '/',
+      };
+      const sessionId = newSessionId();
+      await store.put({
+        key: keyOf(sessionId),
+        expiresAt: clock.now().getTime() + LOGIN_TTL_SECONDS * 1000,
+        login,
       });
-      const idClaims = tokens.claims();
-      if (!idClaims) throw new Error('no ID token');
-      claims = { ...idClaims };
-      if (config.serverMetadata().userinfo_endpoint) {
-        const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, idClaims.sub);
-        claims = { ...claims, ...userinfo };
+      setSessionCookie(reply, sessionId, LOGIN_TTL_SECONDS);
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri(),
+        scope: options.relyingParty().scope,
+        code_challenge: await oidc.calculatePKCECodeChallenge(login.codeVerifier),
+        code_challenge_method: 'S256',
+        state: login.state,
+        nonce: login.nonce,
+      });
+      request.log.info({ event: 'auth.login.started' }, 'login started');
+      return reply.redirect(url.href, 303);
+    },
+  );
+
+  app.get(
+    '/auth/callback',
+    { schema: authSchemas.callback, config: { allow: 'public' } },
+    async (request, reply) => {
+      const session = await currentSession(request);
+      const login = session?.login;
+      if (!session || !login) {
+        throw new ApiError(
+          'AUTH_NO_LOGIN_IN_PROGRESS',
+          400,
+          'Вход не начат или устарел, начните вход заново / No login in progress, start again',
+        );
       }
-    } catch (error) {
-      const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
-      request.log.warn({ event: 'auth.login.failed', oidcError: code }, 'login failed');
-      throw new ApiError(
-        'AUTH_FAILED',
-        400,
-        'Не удалось выполнить вход, начните заново / Login failed, start again',
-      );
-    }
-    const account = accountFromClaims(claims);
-    // A new id after login: an id seen before authentication is never an authenticated one.
-    const sessionId = newSessionId();
-    await store.put({
-      key: keyOf(sessionId),
-      expiresAt: clock.now().getTime() + options.sessionTtlSeconds * 1000,
-      account,
-    });
-    setSessionCookie(reply, sessionId, options.sessionTtlSeconds);
-    request.log.info({ event: 'auth.login.succeeded' }, 'login succeeded');
-    return reply.redirect(login.returnTo, 303);
-  });
+      // A login transaction is used once, whatever the outcome.
+      await store.delete(session.key);
+      const { query } = request;
+      if (query.error !== undefined) {
+        request.log.info({ event: 'auth.login.denied', providerError: query.error }, 'login denied');
+        throw new ApiError(
+          'AUTH_DENIED',
+          403,
+          'Вход отклонён системой идентификации / Login denied by the identity provider',
+        );
+      }
+      if (query.state !== login.state) {
+        request.log.warn({ event: 'auth.login.state_mismatch' }, 'login refused');
+        throw new ApiError(
+          'AUTH_STATE_MISMATCH',
+          400,
+          'Ответ системы идентификации не относится к этому входу / Identity provider response does not belong to this login',
+        );
+      }
+      const config = await discover();
+      let claims: Record<string, unknown>;
+      try {
+        const currentUrl = new URL(request.url, options.publicUrl());
+        const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
+          pkceCodeVerifier: login.codeVerifier,
+          expectedState: login.state,
+          expectedNonce: login.nonce,
+          idTokenExpected: true,
+        });
+        const idClaims = tokens.claims();
+        if (!idClaims) throw new Error('no ID token');
+        claims = { ...idClaims };
+        if (config.serverMetadata().userinfo_endpoint) {
+          const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, idClaims.sub);
+          claims = { ...claims, ...userinfo };
+        }
+      } catch (error) {
+        const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
+        request.log.warn({ event: 'auth.login.failed', oidcError: code }, 'login failed');
+        throw new ApiError(
+          'AUTH_FAILED',
+          400,
+          'Не удалось выполнить вход, начните заново / Login failed, start again',
+        );
+      }
+      const account = accountFromClaims(claims);
+      // A new id after login: an id seen before authentication is never an authenticated one.
+      const sessionId = newSessionId();
+      await store.put({
+        key: keyOf(sessionId),
+        expiresAt: clock.now().getTime() + options.sessionTtlSeconds * 1000,
+        account,
+      });
+      setSessionCookie(reply, sessionId, options.sessionTtlSeconds);
+      request.log.info({ event: 'auth.login.succeeded' }, 'login succeeded');
+      return reply.redirect(login.returnTo, 303);
+    },
+  );
 
-  app.post('/auth/logout', { schema: authSchemas.logout }, async (request, reply) => {
-    const session = await currentSession(request);
-    if (session) await store.delete(session.key);
-    reply.clearCookie(cookieName(), { path: '/' });
-    request.log.info({ event: 'auth.logout' }, 'logout');
-    return reply.redirect('/', 303);
-  });
+  app.post(
+    '/auth/logout',
+    { schema: authSchemas.logout, config: { allow: 'public' } },
+    async (request, reply) => {
+      const session = await currentSession(request);
+      if (session) await store.delete(session.key);
+      reply.clearCookie(cookieName(), { path: '/' });
+      request.log.info({ event: 'auth.logout' }, 'logout');
+      return reply.redirect('/', 303);
+    },
+  );
 
-  app.get('/api/me', { schema: authSchemas.me }, (request) => requireAccount(sessions, request));
+  app.get('/api/me', { schema: authSchemas.me, config: { allow: 'voter' } }, (request) =>
+    requireAccount(sessions, request),
+  );
   done();
 };

@@ -110,6 +110,7 @@ export const identityStandIn: FastifyPluginAsyncTypebox<StandInOptions> = async 
           produces: ['text/html'],
           response: { 200: Html, 303: Type.Null() },
         },
+        config: { allow: 'public' },
       },
       async (request, reply) => {
         const p = getProvider();
@@ -152,6 +153,7 @@ export const identityStandIn: FastifyPluginAsyncTypebox<StandInOptions> = async 
           produces: ['text/html'],
           response: { 303: Type.Null(), 422: Html },
         },
+        config: { allow: 'public' },
       },
       async (request, reply) => {
         const p = getProvider();
@@ -196,7 +198,7 @@ export const identityStandIn: FastifyPluginAsyncTypebox<StandInOptions> = async 
     });
     passthrough.all(
       '/*',
-      { schema: { hide: true }, config: { foreignApp: true } },
+      { schema: { hide: true }, config: { foreignApp: true, allow: 'public' } },
       async (request, reply) => {
         handler ??= getProvider().callback();
         const raw = request.raw as IncomingMessage & { originalUrl?: string };

@@ -50,7 +50,7 @@ export interface HealthOptions {
 }
 
 export const healthRoutes: FastifyPluginCallbackTypebox<HealthOptions> = (app, { clock, checks }, done) => {
-  app.get('/health', { schema: healthSchema }, async (request, reply) => {
+  app.get('/health', { schema: healthSchema, config: { allow: 'public' } }, async (request, reply) => {
     const names = Object.keys(checks);
     const results = await Promise.all(names.map((name) => runCheck(checks[name] as HealthCheck)));
     const body: HealthBody = {

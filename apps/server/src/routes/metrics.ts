@@ -41,7 +41,7 @@ export function registerMetrics(app: App): void {
     next();
   });
 
-  app.get('/metrics', { schema: metricsSchema }, async (_request, reply) => {
+  app.get('/metrics', { schema: metricsSchema, config: { allow: 'public' } }, async (_request, reply) => {
     const text = await registry.metrics();
     return reply.type(registry.contentType).send(text);
   });
