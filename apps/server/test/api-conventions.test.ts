@@ -128,6 +128,24 @@ describe('route guard', () => {
     await app.close();
   });
 
+  test('a route that does not declare who may call it (config.allow) fails startup', async () => {
+    const app = await buildApp({
+      clock: { now: () => new Date() },
+      logger: { level: 'silent' },
+      identity: {
+        cookieSecret: 'x'.repeat(32),
+        provider: { kind: 'external', issuer: 'https://esia.example', clientId: 'c', clientSecret: 's' },
+      },
+    });
+    const schema = { response: { 200: Type.Object({}) } };
+    expect(() => app.get('/open', { schema }, () => ({}))).toThrow(/no allow declaration/);
+    expect(() => app.get('/nobody', { schema, config: { allow: [] } }, () => ({}))).toThrow(/allows nobody/);
+    expect(() =>
+      app.get('/typo', { schema, config: { allow: ['chairmen' as 'chairman'] } }, () => ({})),
+    ).toThrow(/unknown role chairmen/);
+    await app.close();
+  });
+
   test('an external issuer over plain http is refused', async () => {
     await expect(
       buildApp({
