@@ -208,6 +208,7 @@ export class ParticipantListStore {
   ): Promise<{ participants: number }> {
     const client = await this.#pool.connect();
     let broken = false;
+    let count: number;
     try {
       await client.query('BEGIN');
       try {
@@ -232,15 +233,17 @@ export class ParticipantListStore {
           [this.electionId, region, options.compiledAt],
         );
         await client.query('COMMIT');
-        // Fresh statistics, or the planner guesses about a table that just grew by millions.
-        await client.query('ANALYZE participants');
-        return { participants: compiled.rows[0]?.participant_count ?? 0 };
+        count = compiled.rows[0]?.participant_count ?? 0;
       } catch (e) {
         await client.query('ROLLBACK').catch(() => {
           broken = true;
         });
         throw e;
       }
+      // Fresh statistics, or the planner guesses about a table that just grew by millions. The list
+      // is committed by now: a failure here costs only plans until autovacuum analyses the table.
+      await client.query('ANALYZE participants').catch(() => undefined);
+      return { participants: count };
     } catch (e) {
       throw translate(e);
     } finally {
