@@ -19,24 +19,21 @@ import { once } from 'node:events';
 
 import type pg from 'pg';
 
-/** P-3.4: the grounds for excluding a participant (packages/deg's ExclusionReason). */
-export type ExclusionReason = 'LOST_SUFFRAGE' | 'VOTED_EARLY' | 'CONDITIONS_NOT_MET';
+// Types only: erased at run time, so opening the database never loads the domain package.
+import type { ExclusionReason, Participant } from '@opendeg/deg';
 
-const EXCLUSION_REASONS: readonly ExclusionReason[] = ['LOST_SUFFRAGE', 'VOTED_EARLY', 'CONDITIONS_NOT_MET'];
+export type { ExclusionReason };
 
-/** One participant of the list data: the shape of packages/deg's `Participant`. */
-export interface ParticipantRecord {
-  readonly id: string;
-  readonly lastName: string;
-  readonly firstName: string;
-  readonly middleName?: string;
-  /** YYYY-MM-DD */
-  readonly birthDate: string;
-  readonly address: string;
-  readonly phone: string;
-  readonly passport: { readonly series: string; readonly number: string };
-  readonly precinct: string;
-}
+/** P-3.4 grounds; `satisfies` fails to compile if packages/deg's list of grounds changes. */
+const EXCLUSION_GROUNDS = {
+  LOST_SUFFRAGE: true,
+  VOTED_EARLY: true,
+  CONDITIONS_NOT_MET: true,
+} as const satisfies Record<ExclusionReason, true>;
+const EXCLUSION_REASONS = Object.keys(EXCLUSION_GROUNDS) as readonly ExclusionReason[];
+
+/** One participant of the list data: packages/deg's `Participant`. */
+export type ParticipantRecord = Participant;
 
 /**
  * A row of Appendix 1, or struck through with its ground, of Appendix 2. The ground is a code: the
