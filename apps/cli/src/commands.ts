@@ -44,13 +44,6 @@ export const GROUPS: readonly Group[] = [
   },
 ];
 
-const loadDetails = [
-  'Ещё не реализовано: загрузка в базу данных появится вместе с хранилищем списков.',
-  'Not yet implemented: loading into the database comes with the lists store.',
-];
-
-const notYet = (): Promise<RunCommand> => import('./commands/bundle.ts').then((m) => m.runNotYet);
-
 export const COMMANDS: readonly Command[] = [
   {
     path: ['migrate'],
@@ -172,9 +165,13 @@ export const COMMANDS: readonly Command[] = [
   {
     path: ['bundle', 'load'],
     synopsis: '…',
-    summary: { ru: 'загрузить пакет (ещё нет)', en: 'load a bundle (not yet)' },
-    details: loadDetails,
-    notYet: true,
-    load: notYet,
+    summary: { ru: 'проверить и загрузить пакет (P-3.2)', en: 'verify and load a bundle (P-3.2)' },
+    details: [
+      'Проверяет пакет, загружает списки (lists/<регион>.csv) и записывает хеш пакета.',
+      "Verifies the bundle, loads the lists (lists/<region>.csv) and records the bundle's hash.",
+      'База данных: DATABASE_URL, иначе встроенный сервер / Database: DATABASE_URL, else the embedded server.',
+      '  --data-dir DIR   каталог встроенного сервера / the embedded server directory (./data/postgres)',
+    ],
+    load: () => import('./commands/bundle.ts').then((m) => m.runBundleLoad),
   },
 ];

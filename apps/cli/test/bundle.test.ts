@@ -11,7 +11,11 @@ import {
   generateSigningKeyPair,
   issueDataCentreCertificate,
 } from '@opendeg/deg';
+import { canonicalJsonBytes } from '@opendeg/crypto';
+import { ParticipantListStore } from '@opendeg/db';
+import { useTestDatabase } from '@opendeg/db/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createHash } from 'node:crypto';
 import { expectNoStackTrace, run } from './run-cli.ts';
 
 const DAY = 86_400_000;
@@ -128,5 +132,79 @@ describe('opendeg bundle', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('KEY_FILE_WRONG_PASSPHRASE');
     expectNoStackTrace(wrong);
+  });
+});
+
+describe('opendeg bundle load', () => {
+  const db = useTestDatabase();
+  const load = (medium: string) =>
+    run(
+      [
+        'bundle',
+        'load',
+        path.join(dir, medium),
+        '--election',
+        'president-2024',
+        '--root',
+        path.join(dir, 'root.pem'),
+      ],
+      {
+        env: { DATABASE_URL: db.url },
+      },
+    );
+
+  test('P-3.2 P-3.3 a verified bundle loads its lists, compiled, and is recorded by its hash; once only', async () => {
+    const config = { electionId: 'president-2024' };
+    await db.pool.query('INSERT INTO elections (id, kind, config, config_sha256) VALUES ($1, $2, $3, $4)', [
+      'president-2024',
+      'training',
+      JSON.stringify(config),
+      createHash('sha256').update(canonicalJsonBytes(config)).digest(),
+    ]);
+    const made = await run(
+      [
+        'bundle',
+        'make',
+        path.join(dir, 'source'),
+        '--election',
+        'president-2024',
+        '--cert',
+        path.join(dir, 'dc.pem'),
+        '--key',
+        path.join(dir, 'dc.key'),
+        '--out',
+        path.join(dir, 'to-load'),
+      ],
+      { env: { OPENDEG_KEY_PASSPHRASE: PASS } },
+    );
+    expect(made.code, made.stderr).toBe(0);
+    const hash = /([0-9a-f]{64})/.exec(made.stdout)?.[1] ?? '';
+    const r = await load('to-load');
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toContain(hash);
+    const store = new ParticipantListStore(db.pool, 'president-2024');
+    expect((await store.counts('54')).onList).toBe(1);
+    const recorded = await db.pool.query<{ kind: string }>(
+      'SELECT kind FROM loaded_bundles WHERE hash = $1',
+      [Buffer.from(hash, 'hex')],
+    );
+    expect(recorded.rows).toEqual([{ kind: 'list-and-ballot-data' }]);
+    const again = await load('to-load');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('loaded before');
+  });
+
+  test('P-3.2 a tampered medium loads nothing', async () => {
+    const state = async (): Promise<unknown> =>
+      (
+        await db.pool.query(
+          'SELECT (SELECT count(*) FROM participant_lists)::int AS lists, (SELECT count(*) FROM participants)::int AS people, (SELECT count(*) FROM loaded_bundles)::int AS bundles',
+        )
+      ).rows[0];
+    const before = await state();
+    const r = await load('tampered');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('BUNDLE_FILE_MISMATCH');
+    expect(await state()).toEqual(before);
   });
 });

@@ -1,5 +1,5 @@
 // `opendeg --help`, a command's help, and the usage errors: exit 0 for help, exit 2 with the usage for
-// an unknown command or option, and a plain "not yet" for bundle load (it needs the lists store).
+// an unknown command or option.
 import { describe, expect, test } from 'vitest';
 import { COMMANDS } from '../src/commands.ts';
 import { expectNoStackTrace, run } from './run-cli.ts';
@@ -63,14 +63,11 @@ describe('usage errors: exit 2, a clear message, the usage, no stack trace', () 
     expect(r.stderr).toContain('не указана команда / no command given');
   });
 
-  test('bundle load is not built yet: it says so and exits 2, and fakes nothing', async () => {
-    for (const sub of ['load']) {
-      const r = await run(['bundle', sub, 'list.zip']);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain('ещё не реализовано');
-      expect(r.stderr).toContain('not yet implemented');
-      expect(r.stdout).toBe('');
-      expectNoStackTrace(r);
-    }
+  test('bundle load without its options is a usage error', async () => {
+    const r = await run(['bundle', 'load', 'medium']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--election');
+    expect(r.stdout).toBe('');
+    expectNoStackTrace(r);
   });
 });

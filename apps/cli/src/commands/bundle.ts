@@ -4,15 +4,19 @@
  * `make` is the data centre's step: every file under a source directory goes on a new, read-only
  * medium with a SHA-256 manifest signed by the data centre's key (detached CMS). `verify` is the
  * commission's check before loading: the signature under the trusted root, the signer's role, the
- * election and every file. `load` (into the platform's database) comes with the lists store.
+ * election and every file. `load` then puts each region's list (`lists/<region>.csv`) into the
+ * platform's database, compiled (P-3.3), and records the bundle's hash.
  */
 
 import { readFile } from 'node:fs/promises';
-import { makeBundle, openKeyFile, verifyBundle } from '@opendeg/deg';
+import path from 'node:path';
+import { migrate, openDatabase, ParticipantListStore } from '@opendeg/db';
+import { makeBundle, openKeyFile, parseListCsv, verifyBundle } from '@opendeg/deg';
 import { readBundleDirectory, writeBundleDirectory } from '@opendeg/deg/node';
 import { parseCommandArgs, takePositionals } from '../args.ts';
 import { badInput, CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli-io.ts';
 import type { CommandContext } from '../cli-io.ts';
+import { createProgress } from '../progress.ts';
 
 /** The passphrase of the signer's key file: from the environment, never from the command line. */
 const PASSPHRASE_VARIABLE = 'OPENDEG_KEY_PASSPHRASE';
@@ -143,12 +147,115 @@ export async function runBundleVerify(argv: readonly string[], ctx: CommandConte
   return EXIT_OK;
 }
 
-export function runNotYet(_argv: readonly string[], _ctx: CommandContext): Promise<number> {
-  return Promise.reject(
-    new CliError(
-      EXIT_USAGE,
-      'ещё не реализовано: загрузка пакета в базу данных появится вместе с хранилищем списков / ' +
-        'not yet implemented: loading a bundle into the database comes with the lists store',
-    ),
-  );
+const LIST_FILE = /^lists\/([A-Za-z0-9][A-Za-z0-9._-]{0,63})\.csv$/;
+
+/**
+ * P-3.2: verify, then load every region's list and record the bundle. Lists that already exist and a
+ * bundle loaded before are refused before anything is written; each region's import is one
+ * transaction, so a failure leaves no half-loaded list (the regions before it stay loaded and the
+ * message names them).
+ */
+export async function runBundleLoad(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    election: { type: 'string' },
+    root: { type: 'string' },
+    'data-dir': { type: 'string' },
+  });
+  const [medium] = takePositionals(positionals, ['medium-directory']) as [string];
+  if (values.election === undefined || values.root === undefined) {
+    throw badInput('нужны --election и --root / --election and --root are required');
+  }
+  const electionId = values.election;
+  let files;
+  try {
+    files = await readBundleDirectory(medium);
+  } catch (e) {
+    throw badInput((e as Error).message, e);
+  }
+  const now = ctx.now();
+  const checked = await verifyBundle({
+    files,
+    electionId,
+    trustedRoots: [await readText(values.root, 'корневой сертификат / root certificate')],
+    at: now,
+  });
+  if (!checked.ok) {
+    ctx.io.stdout(
+      `✗ ${checked.code}${checked.detail === undefined ? '' : ` (${checked.detail})`}: ${checked.message.ru} / ${checked.message.en}\n`,
+    );
+    return EXIT_FAILED;
+  }
+  const lists = checked.bundle.manifest.files
+    .map((f) => ({ name: f.name, region: LIST_FILE.exec(f.name)?.[1] }))
+    .filter((f): f is { name: string; region: string } => f.region !== undefined);
+  const db = await openDatabase({ dataDir: values['data-dir'] ?? path.join('data', 'postgres'), poolMax: 4 });
+  try {
+    await migrate(db.pool);
+    const hash = Buffer.from(checked.bundle.hash, 'hex');
+    const seen = await db.pool.query('SELECT 1 FROM loaded_bundles WHERE hash = $1', [hash]);
+    if ((seen.rowCount ?? 0) > 0) {
+      throw new CliError(
+        EXIT_FAILED,
+        `пакет уже загружен / the bundle was loaded before: ${checked.bundle.hash}`,
+      );
+    }
+    const existing = await db.pool.query<{ region: string }>(
+      'SELECT region FROM participant_lists WHERE election_id = $1 AND region = ANY($2)',
+      [electionId, lists.map((l) => l.region)],
+    );
+    if ((existing.rowCount ?? 0) > 0) {
+      throw new CliError(
+        EXIT_FAILED,
+        `списки уже составлены, добавлять нельзя (P-3.3) / lists already compiled, nobody may be added (P-3.3): ${existing.rows.map((r) => r.region).join(', ')}`,
+      );
+    }
+    const store = new ParticipantListStore(db.pool, electionId);
+    const loaded: string[] = [];
+    for (const l of lists) {
+      const participants = parseListCsv(new TextDecoder('utf-8', { fatal: true }).decode(files.get(l.name)));
+      const progress = createProgress({
+        label: `Список / List ${l.region}`,
+        total: participants.length,
+        write: ctx.io.stderr,
+        isTty: ctx.io.stderrIsTty,
+      });
+      try {
+        await store.importList(l.region, participants, {
+          compiledAt: now,
+          onProgress: (n) => {
+            progress.update(n);
+          },
+        });
+      } catch (e) {
+        throw new CliError(
+          EXIT_FAILED,
+          `список ${l.region} не загружен / list ${l.region} not loaded: ${(e as Error).message}` +
+            (loaded.length > 0 ? ` (загружены / loaded: ${loaded.join(', ')})` : ''),
+        );
+      }
+      progress.finish();
+      loaded.push(l.region);
+    }
+    await db.pool.query(
+      'INSERT INTO loaded_bundles (hash, election_id, kind, manifest, signer, loaded_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [
+        hash,
+        electionId,
+        checked.bundle.manifest.kind,
+        JSON.stringify(checked.bundle.manifest),
+        checked.signer.subject,
+        now,
+      ],
+    );
+    ctx.io.stdout(
+      [
+        `✓ Пакет загружен / Bundle loaded: ${checked.bundle.hash}`,
+        `  Списки / Lists: ${loaded.join(', ') || '—'}`,
+        '',
+      ].join('\n'),
+    );
+    return EXIT_OK;
+  } finally {
+    await db.close();
+  }
 }
