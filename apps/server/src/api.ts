@@ -7,12 +7,14 @@ import type { HealthBody } from './routes/health.ts';
 import type { applicationSchemas, CodeSent, ProcessingReport } from './applications/routes.ts';
 import type { devSmsSchema } from './sms/dev-routes.ts';
 import type { roleSchemas } from './authz/routes.ts';
+import type { listSchemas } from './lists/routes.ts';
 
 export type { ErrorBody, ErrorCode } from './errors.ts';
 export type { AccountClaims } from './identity/claims.ts';
 export type { HealthBody } from './routes/health.ts';
 export type { ApplicationView } from './applications/routes.ts';
 export type { AssignmentView } from './authz/routes.ts';
+export type { ListRowView } from './lists/routes.ts';
 export type { Role, StoredRole } from './authz/roles.ts';
 
 export interface Api {
@@ -43,6 +45,24 @@ export interface Api {
   'DELETE /api/admin/roles/:id': {
     params: Static<typeof roleSchemas.revoke.params>;
     response: Static<(typeof roleSchemas.revoke.response)[200]>;
+  };
+  'GET /api/lists/:region': {
+    params: Static<typeof listSchemas.page.params>;
+    query: Static<typeof listSchemas.page.querystring>;
+    response: Static<(typeof listSchemas.page.response)[200]>;
+  };
+  'GET /api/lists/:region/counts': {
+    params: Static<typeof listSchemas.counts.params>;
+    response: Static<(typeof listSchemas.counts.response)[200]>;
+  };
+  'POST /api/lists/:region/exclusions': {
+    params: Static<typeof listSchemas.exclude.params>;
+    body: Static<typeof listSchemas.exclude.body>;
+    response: Static<(typeof listSchemas.exclude.response)[201]>;
+  };
+  'GET /api/lists/:region/precincts/:precinct/register': {
+    params: Static<typeof listSchemas.register.params>;
+    response: Static<(typeof listSchemas.register.response)[200]>;
   };
   'GET /dev/sms': {
     query: Static<typeof devSmsSchema.querystring>;

@@ -40,6 +40,7 @@ import { allowedRoles, checkAllow, createAccessControl } from './authz/access.ts
 import { bootstrapOperator } from './authz/bootstrap.ts';
 import type { Role } from './authz/roles.ts';
 import { roleRoutes } from './authz/routes.ts';
+import { listRoutes } from './lists/routes.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -270,6 +271,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       election: roles.election,
       accessControl,
     });
+  }
+
+  // The participant lists (P-3.3–P-3.9) of the election the server runs. Without role assignments
+  // nobody holds a role that may call them, but they exist, so the API is the same in every setup.
+  const election = roles?.election ?? deps.applications?.election;
+  if (db && election) {
+    await app.register(listRoutes, { clock: deps.clock, pool: db.pool, election, accessControl });
   }
 
   return app;

@@ -3,8 +3,11 @@
 // carry codes, never personal data (no names, phones, passports, addresses, codes, account ids).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import type { CommissionRole } from './authz/roles.ts';
 
-export type ActorRole = 'voter' | 'system' | 'operator';
+/** Who acted, in the column's format (`^[a-z][a-z0-9_]*$`: a stored role's hyphen becomes `_`). */
+export type ActorRole =
+  'voter' | 'system' | 'operator' | CommissionRole | 'cec_member' | 'commission_observer';
 
 export interface AuditEvent {
   electionId: string | null;

@@ -109,6 +109,18 @@ const SAMPLES: Record<string, Sample> = {
     body: { subject: 'matrix-sample-account', role: 'portal-observer' },
   },
   'DELETE /api/admin/roles/:id': { allow: PERMISSIONS.assignRoles, path: `/api/admin/roles/${randomUUID()}` },
+  // No list is loaded here: allowed callers get 404 LIST_NOT_FOUND (or 409 VOTING_ENDED), never 401/403.
+  'GET /api/lists/:region': { allow: PERMISSIONS.viewParticipantLists, path: '/api/lists/16?q=Ив&limit=10' },
+  'GET /api/lists/:region/counts': { allow: PERMISSIONS.viewParticipantLists, path: '/api/lists/16/counts' },
+  'POST /api/lists/:region/exclusions': {
+    allow: PERMISSIONS.excludeParticipants,
+    path: '/api/lists/16/exclusions',
+    body: { participantId: 'matrix-sample', reason: 'VOTED_EARLY', document: 'Решение № 1' },
+  },
+  'GET /api/lists/:region/precincts/:precinct/register': {
+    allow: PERMISSIONS.viewPrecinctRegisters,
+    path: '/api/lists/16/precincts/1/register',
+  },
 };
 
 let server: Server;
@@ -287,6 +299,11 @@ describe('the role model', () => {
     for (const [name, roles] of Object.entries(PERMISSIONS)) {
       if (name !== 'viewParticipantLists') expect(roles, name).not.toContain('commission-observer');
     }
+  });
+
+  test('P-3.4 P-3.6 the chairman and the secretary exclude from the lists; the commission sees the precinct registers', () => {
+    expect([...PERMISSIONS.excludeParticipants].sort()).toEqual(['chairman', 'secretary']);
+    expect([...PERMISSIONS.viewPrecinctRegisters].sort()).toEqual([...COMMISSION_ROLES].sort());
   });
 
   test('P-10.10 portal observers and regional commissions download the ledger', () => {

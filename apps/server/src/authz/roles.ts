@@ -71,6 +71,14 @@ export function isStoredRole(role: string): role is StoredRole {
 export const PERMISSIONS = {
   /** P-3.3: commission members, CEC members and commission observers may view the lists (P-10.6). */
   viewParticipantLists: [...COMMISSION_ROLES, 'cec-member', 'commission-observer'],
+  /**
+   * P-3.4: exclusion from a list on an official document. The chairman and the secretary: the two who
+   * sign the commission's list documents (Appendix 3, P-3.6); an exclusion is such a document's
+   * entry, so it is made by one of its signatories, not by every member.
+   */
+  excludeParticipants: ['chairman', 'secretary'],
+  /** P-3.6: the precinct exclusion registers (Appendix 3), the commission's own documents. */
+  viewPrecinctRegisters: [...COMMISSION_ROLES],
   /** P-3.2: the chairman (or the operator) loads the list data into the platform. */
   loadParticipantLists: ['chairman', 'operator'],
   /** P-10.10: portal observers and regional commissions download the ledger's blocks and results. */
