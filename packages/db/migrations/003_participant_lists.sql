@@ -12,24 +12,35 @@
 --
 -- Alphabetical order (P-3.5, Appendices 1–3) and name search use `sort_key`, a generated key in the
 -- "C" collation, rather than an ICU collation, although the embedded build has ICU: a LIKE-style
--- prefix range can use a btree only in "C"; Russian base-letter equality (ё = е, upper = lower)
+-- prefix range can use a btree only in "C"; base-letter equality (ё = е, ӑ = а, upper = lower)
 -- needs a nondeterministic ICU collation, which btree prefix search cannot use at all; and an index
 -- in "C" never has to be rebuilt when an ICU upgrade changes the collation. The key maps the
 -- characters names may hold (participants_*_format) so that byte order is ICU's 'ru' order at base
 -- strength, the order of compareParticipants in packages/deg (tested in test/participant-lists.test.ts).
-
--- The key of one name part, one byte a character: lower case with the Unicode rules of the builtin
--- provider (whatever the server's locale), ё → е (the same base letter), the 32 letters а–я onto
--- 'A'..'`' (0x41–0x60) in alphabetical order (й is a letter of its own), the two apostrophes onto
--- '/' and '0' (ICU 'ru' puts them after '.'); Latin a–z keep 0x61–0x7A, after Cyrillic as in ICU
--- 'ru'; space, '-' and '.' keep their bytes, already in ICU's order. One byte a letter rather than
--- UTF-8's two halves the key of a Cyrillic name, and with it the order index.
+--
+-- Names may hold any Cyrillic letter of U+0400–U+052F, so that the lists of the republics load
+-- (Chuvash ӑ ӗ ҫ ӳ, Tatar ә ө ү җ ң һ, Bashkir ғ ҡ ҙ ҫ, Yakut ҕ ҥ, Ossetian ӕ, Kazakh қ ұ і, ӏ), and
+-- the Latin letters of U+0041–U+017F except those ICU expands into two letters at base strength
+-- (Æ æ Œ œ Ĳ ĳ ß, and the deprecated ŉ): one letter must weigh one key character.
+--
+-- The key of one name part, one character a letter: each of ICU's 153 base letters among those
+-- (measured with Intl.Collator('ru', {sensitivity: 'base'}): ё = е = ӗ, ӑ = ӓ = а, ӳ = у, ґ = ѓ = г,
+-- ї = і, but ә, ӕ, ғ, ҙ, җ, ҡ, қ, ң, ҥ, ө, ҫ, ү, ұ, һ, й letters of their own, each in ICU's place)
+-- onto U+0100.. in ICU's order, both cases alike, so that "C" byte order is ICU's order. Two UTF-8
+-- bytes a letter: valid text (a key is text), and a byte order that is the code point order. The
+-- two apostrophes go onto '/' and '0' (ICU 'ru' puts them after '.'); space, '-' and '.' keep their
+-- bytes, already in ICU's order and below every letter. No lower(): the table holds both cases, so
+-- the key does not depend on the server's Unicode tables either. The table is generated from the
+-- collator by test/participant-lists.test.ts, which checks every letter against it. The order of
+-- the pairs only shortens translate's linear scan of them, which would otherwise cost a name in
+-- Tatar letters five times what a Russian one costs: Russian letters by frequency, lower then
+-- upper case, then the letters of the republics' languages, then Latin, then the rest.
 CREATE FUNCTION participant_name_key(part text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
   RETURN translate(
-    lower(part COLLATE pg_c_utf8),
-    'ёабвгдежзийклмнопрстуфхцчшщъыьэюя''’',
-    'FABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`/0'
+    part,
+    'оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъёОЕАИНТСРВЛКМДПУЯЫЬГЗБЧЙХЖШЮЦЩЭФЪЁәүөңҗһғҡҙҫӑӗӳқұіҕҥӕӏїґєўӘҮӨҢҖҺҒҠҘҪӐӖӲҚҰІҔҤӔӀЇҐЄЎabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞàáâãäåçèéêëìíîïðñòóôõöøùúûüýþÿĀāĂăĄąĆćĈĉĊċČčĎďĐđĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦħĨĩĪīĬĭĮįİıĴĵĶķĸĹĺĻļĽľĿŀŁłŃńŅņŇňŊŋŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŧŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžſЀЂЃЅЈЉЊЋЌЍЏѐђѓѕјљњћќѝџѠѡѢѣѤѥѦѧѨѩѪѫѬѭѮѯѰѱѲѳѴѵѶѷѸѹѺѻѼѽѾѿҀҁҊҋҌҍҎҏҜҝҞҟҦҧҨҩҬҭҲҳҴҵҶҷҸҹҼҽҾҿӁӂӃӄӅӆӇӈӉӊӋӌӍӎӒӓӚӛӜӝӞӟӠӡӢӣӤӥӦӧӪӫӬӭӮӯӰӱӴӵӶӷӸӹӺӻӼӽӾӿԀԁԂԃԄԅԆԇԈԉԊԋԌԍԎԏԐԑԒԓԔԕԖԗԘԙԚԛԜԝԞԟԠԡԢԣԤԥԦԧԨԩԪԫԬԭԮԯ''’',
+    'ĺďĀĚıņŃŀĄħğįĊļŊŬŦŧąĔăśĝŏđţūřŤŪŎťďĺďĀĚıņŃŀĄħğįĊļŊŬŦŧąĔăśĝŏđţūřŤŪŎťďāŋĻĴēœĆĢĎŅĀďŊĠŌĜĈķĂŹĜąĐŊāŋĻĴēœĆĢĎŅĀďŊĠŌĜĈķĂŹĜąĐŊźŻżŽžſƀƁƂƄƅƆƇƈƊƋƌƎƏƐƒƓƔƕƖƗźŻżŽžſƀƁƂƄƅƆƇƈƊƋƌƎƏƐƒƓƔƕƖƗźźźźźźżžžžžƂƂƂƂŽƈƊƊƊƊƊƊƒƒƒƒƖƘźźźźźźżžžžžƂƂƂƂŽƈƊƊƊƊƊƊƒƒƒƒƖƘƖźźźźźźżżżżżżżżŽŽŽŽžžžžžžžžžžƀƀƀƀƀƀƀƀƁƁƁƁƂƂƂƂƂƂƂƂƂƃƄƄƅƅƍƆƆƆƆƆƆƆƆƆƆƈƈƈƈƈƈƉƉƊƊƊƊƊƊƎƎƎƎƎƎƏƏƏƏƏƏƏƏƐƐƐƐƑƑƒƒƒƒƒƒƒƒƒƒƒƒƔƔƖƖƖƗƗƗƗƗƗƏďČąėĞĬĸŉğĚŢďČąėĞĬĸŉğĚŢŕŕũũŮŮůůűűŰŰŲŲųųŴŴŵŵŶŶŶŶōōŘŘŗŗŖŖĿĿěěŨŨŁŁĤĤģģľľŷŷňňŒŒŚŚŝŝşşŠŠššđđġġĨĨĵĵĳĳŞŞİİĀĀāāđđĔĔĘĘĚĚĚĚĺĺĻĻŪŪŊŊŊŊśśĉĉŦŦććŐŐőőċċččĕĕęęĭĭĹĹńńŇŇĖĖĪĪĮĮłłŭŭĦĦŸŸĥĥīīĶĶĽĽŔŔĲĲĒĒŜŜĩĩ/0'
   );
 
 -- The order of compareParticipants: surname, name, patronymic, date of birth, participant id, each
@@ -87,18 +98,19 @@ CREATE TABLE participants (
   -- localeCompare order compareParticipants breaks ties with.
   participant_id     text NOT NULL
                      CONSTRAINT participants_id_format CHECK (participant_id ~ '^[0-9a-z][0-9a-z-]{0,63}$'),
-  -- Letters (Russian, or Latin), single spaces, hyphens and apostrophes between them, a final dot:
-  -- exactly the characters participant_name_key places, none of them below its U+0001 separator.
+  -- Letters (Cyrillic of U+0400–U+052F, or Latin: see participant_name_key), single spaces, hyphens
+  -- and apostrophes between them, a final dot: exactly the characters participant_name_key places,
+  -- none of them below its U+0001 separator. U+0482–U+0489 (a sign, combining marks) are no letters.
   surname            text NOT NULL
                      CONSTRAINT participants_surname_format
-                     CHECK (surname ~ '^[А-Яа-яЁёA-Za-z]+([ ''’-][А-Яа-яЁёA-Za-z]+)*\.?$' AND length(surname) <= 100),
+                     CHECK (surname ~ '^[Ѐ-ҁҊ-ԯA-Za-zÀ-ÅÇ-ÖØ-Þà-åç-öø-ÿĀ-ıĴ-ňŊ-őŔ-ſ]+([ ''’-][Ѐ-ҁҊ-ԯA-Za-zÀ-ÅÇ-ÖØ-Þà-åç-öø-ÿĀ-ıĴ-ňŊ-őŔ-ſ]+)*\.?$' AND length(surname) <= 100),
   name               text NOT NULL
                      CONSTRAINT participants_name_format
-                     CHECK (name ~ '^[А-Яа-яЁёA-Za-z]+([ ''’-][А-Яа-яЁёA-Za-z]+)*\.?$' AND length(name) <= 100),
+                     CHECK (name ~ '^[Ѐ-ҁҊ-ԯA-Za-zÀ-ÅÇ-ÖØ-Þà-åç-öø-ÿĀ-ıĴ-ňŊ-őŔ-ſ]+([ ''’-][Ѐ-ҁҊ-ԯA-Za-zÀ-ÅÇ-ÖØ-Þà-åç-öø-ÿĀ-ıĴ-ňŊ-őŔ-ſ]+)*\.?$' AND length(name) <= 100),
   -- '' when there is none.
   patronymic         text NOT NULL DEFAULT ''
                      CONSTRAINT participants_patronymic_format
-                     CHECK (patronymic ~ '^([А-Яа-яЁёA-Za-z]+([ ''’-][А-Яа-яЁёA-Za-z]+)*\.?)?$' AND length(patronymic) <= 100),
+                     CHECK (patronymic ~ '^([Ѐ-ҁҊ-ԯA-Za-zÀ-ÅÇ-ÖØ-Þà-åç-öø-ÿĀ-ıĴ-ňŊ-őŔ-ſ]+([ ''’-][Ѐ-ҁҊ-ԯA-Za-zÀ-ÅÇ-ÖØ-Þà-åç-öø-ÿĀ-ıĴ-ňŊ-őŔ-ſ]+)*\.?)?$' AND length(patronymic) <= 100),
   birth_date         date NOT NULL
                      CONSTRAINT participants_birth_date_range
                      CHECK (birth_date BETWEEN DATE '1900-01-01' AND DATE '2199-12-31'),

@@ -74,7 +74,10 @@ export interface StoredListCounts {
 }
 
 export interface PageRequest {
-  /** The beginning of the full name ("Иванов", "иванов ив"), case and ё/е ignored. */
+  /**
+   * The beginning of the full name ("Иванов", "иванов ив"); case and the letters the order holds
+   * equal (ё and е, ӑ and а) are ignored.
+   */
   readonly query?: string;
   /** Continue after this participant (the previous page's `next`): cheap at any depth. */
   readonly after?: string;
@@ -143,8 +146,10 @@ export function isListStoreError(e: unknown, code?: ListStoreErrorCode): e is Li
 
 const MAX_LIMIT = 500;
 const MAX_QUERY_WORDS = 8;
-// The characters of the participants_*_format constraints.
-const NAME_CHARACTERS = /^[А-Яа-яЁёA-Za-z'’.-]+$/u;
+// The characters of the participants_*_format constraints: Cyrillic letters of U+0400–U+052F (not
+// the sign and combining marks of U+0482–U+0489), Latin letters of U+0041–U+017F but those ICU
+// expands into two (Æ æ Œ œ Ĳ ĳ ß ŉ), apostrophes, '.' and '-'; exactly those participant_name_key maps.
+const NAME_CHARACTERS = /^[Ѐ-ҁҊ-ԯA-Za-zÀ-ÅÇ-ÖØ-Þà-åç-öø-ÿĀ-ıĴ-ňŊ-őŔ-ſ'’.-]+$/u;
 // About 2.5 MB of COPY text a chunk: few enough writes, little memory.
 const COPY_CHUNK_ROWS = 10_000;
 const UNNEST_BATCH_ROWS = 5_000;
@@ -486,7 +491,7 @@ export class ParticipantListStore {
  * The key prefixes a query stands for; none when it holds a character no name may hold. The query is the beginning of "surname name patronymic";
  * a space in it either separates two of those parts (U+0001 in the key) or lies inside one
  * ("Мамедов Гасан Али оглы"), so each way of choosing at most two separators is one prefix. The
- * database lowers case and folds ё with the same function that made the keys.
+ * database folds case and base-equal letters (ё = е, ӑ = а) with the same function that made the keys.
  */
 export function searchPrefixes(query: string): string[] {
   const words = query
@@ -498,7 +503,7 @@ export function searchPrefixes(query: string): string[] {
     throw new ListStoreError('INVALID_REQUEST', `a search has at most ${MAX_QUERY_WORDS} words`);
   }
   // A character no name may hold matches nothing; it must not reach the key function, which maps
-  // only the characters of names (a '[' would meet the byte that stands for 'ъ').
+  // only the characters of names (an 'Ā' would meet the key character that stands for 'а').
   if (!words.every((w) => NAME_CHARACTERS.test(w))) return [];
   const gaps = words.length - 1;
   const out: string[] = [];

@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 
 // The pure rules module alone, not the package index: @opendeg/db does not depend on @opendeg/deg,
 // the test only compares the two.
-import { compareParticipants, ParticipantList } from '../../deg/src/participant-lists.ts';
+import { compareParticipants, foldForSearch, ParticipantList } from '../../deg/src/participant-lists.ts';
 import type { Participant } from '../../deg/src/participant-lists.ts';
 import { isListStoreError, ParticipantListStore, searchPrefixes } from '../src/participant-lists-store.ts';
 import type { ParticipantRecord } from '../src/participant-lists-store.ts';
@@ -84,6 +84,67 @@ const TRICKY: Participant[] = [
 ];
 
 const deg = ParticipantList.compile('54', TRICKY, COMPILED);
+
+// Names in the letters of the republics' languages, next to the Russian spellings ICU places them
+// beside: Chuvash (ӑ ӗ ҫ ӳ), Tatar (ә ө ү җ ң һ), Bashkir (ғ ҡ ҙ ҫ), Yakut (ҕ ҥ ө һ ү), Kazakh (қ ұ і),
+// Ukrainian (ї ґ), Ossetian (ӕ), the palochka of the Caucasus, and Latin with diacritics.
+const REPUBLICS: Participant[] = [
+  person('Ҫеҫпӗл', 'Мишши', ''),
+  person('Сеспель', 'Михаил', 'Кузьмич'),
+  person('Ӑлӑпов', 'Ҫтаппан', ''),
+  person('Алапов', 'Степан', 'Ильич'),
+  person('Алапов', 'Ӳлӗм', ''),
+  person('Җәлилов', 'Муса', 'Мостафа улы'),
+  person('Жалилов', 'Муса', 'Мустафович'),
+  person('Шәрәфиева', 'Гөлнара', 'Фәрит кызы'),
+  person('Шарафиева', 'Гульнара', 'Фаритовна'),
+  person('Хөснетдинов', 'Нурәхмәт', 'Һади улы'),
+  person('Ғәлимов', 'Рәшит', 'Ғәли улы'),
+  person('Галимов', 'Рашит', 'Галиевич'),
+  person('Ҡаһарманов', 'Салауат', ''),
+  person('Иҙрисов', 'Ирек', 'Иҙрис улы'),
+  person('Идрисов', 'Ирек', ''),
+  person('Кулаковский', 'Өлөксөй', 'Өксөкүлээх'),
+  person('Тоҕойов', 'Ньургуһун', ''),
+  person('Тоҥуров', 'Айаал', ''),
+  person('Құнанбаев', 'Абай', ''),
+  person('Кунанбаев', 'Абай', ''),
+  person('Іргебаев', 'Нұрсұлтан', 'Әлішерұлы'),
+  person('Їжакевич', 'Іван', ''),
+  person('Ґалаґан', 'Ігор', ''),
+  person('Галаган', 'Игорь', ''),
+  person('Хетӕгкаты', 'Къоста', ''),
+  person('Хетагуров', 'Коста', 'Леванович'),
+  person('Ӏалиев', 'Ахмед', ''),
+  person('Bézier', 'Pierre', ''),
+  person('Bezier', 'Paul', ''),
+  person('Łukasiewicz', 'Jan', ''),
+  person('Иванов', 'Иван', 'Иванович'),
+];
+
+const collator = new Intl.Collator('ru', { sensitivity: 'base', numeric: true });
+
+/**
+ * The key character of each letter names may hold, from the collator: the letters of the
+ * participants_*_format constraints sorted by it, each class of equals one character from U+0100 on.
+ */
+function expectedKeyTable(): Map<string, string> {
+  const letters: string[] = [];
+  for (let cp = 0x41; cp <= 0x52f; cp++) {
+    const c = String.fromCodePoint(cp);
+    if (/^[Ѐ-ҁҊ-ԯA-Za-zÀ-ÅÇ-ÖØ-Þà-åç-öø-ÿĀ-ıĴ-ňŊ-őŔ-ſ]$/u.test(c)) letters.push(c);
+  }
+  letters.sort((a, b) => collator.compare(a, b) || a.localeCompare(b));
+  const table = new Map<string, string>();
+  let rank = -1;
+  let previous: string | undefined;
+  for (const c of letters) {
+    if (previous === undefined || collator.compare(previous, c) !== 0) rank++;
+    previous = c;
+    table.set(c, String.fromCodePoint(0x100 + rank));
+  }
+  return table;
+}
 
 async function withElection(): Promise<string> {
   const id = `e-${randomUUID().slice(0, 8)}`;
@@ -231,6 +292,130 @@ describe('participant lists in PostgreSQL', () => {
     expect(searchPrefixes('  a  b c ')).toEqual(['a b c', 'a\u0001b c', 'a\u0001b\u0001c', 'a b\u0001c']);
     expect(await codeOf(store.page('54', { query: 'а б в г д е ж з и', limit: 10 }))).toBe('INVALID_REQUEST');
     expect(searchPrefixes('ив@')).toEqual([]);
+  });
+
+  test('P-3.5 names in the letters of the republics load, in compareParticipants order, and search as packages/deg does', async () => {
+    const store = await loaded(REPUBLICS);
+    const page = await store.page('54', { limit: 500 });
+    expect(page.rows.map((r) => r.participantId)).toEqual(
+      [...REPUBLICS].sort(compareParticipants).map((p) => p.id),
+    );
+    const degRepublics = ParticipantList.compile('54', REPUBLICS, COMPILED);
+    expect(page.rows.map((r) => r.fullName)).toEqual(degRepublics.rows().map((r) => r.fullName));
+    for (const query of [
+      // Chuvash: ӑ = а, ӗ = е, ӳ = у; ҫ is not с.
+      'алап',
+      'ӐЛӐП',
+      'ҫеҫпел',
+      'ҫеҫпӗл м',
+      'с',
+      'ҫ',
+      'сеспель михаил',
+      'алапов ӳл',
+      'алапов ул',
+      // Tatar and Bashkir: ә, ө, ү, җ, ң, һ, ғ, ҡ, ҙ are letters of their own.
+      'җә',
+      'жа',
+      'шәрәфиева гөлнара фәрит кызы',
+      'шарафиева',
+      'хөснетдинов нурәхмәт һ',
+      'ғәлимов',
+      'галимов',
+      'ҡаһарманов',
+      'каһ',
+      'иҙрисов',
+      'идрисов',
+      // Yakut: ҕ, ҥ.
+      'кулаковский өлөксөй',
+      'КУЛАКОВСКИЙ ӨЛ',
+      'кулаковский ол',
+      'тоҕо',
+      'тоҥ',
+      // Kazakh, Ukrainian: қ, ұ, і are letters; ї = і, ґ = г.
+      'құнанбаев',
+      'кунанбаев',
+      'ірге',
+      'їжак',
+      'іжак',
+      'галаган',
+      'ґ',
+      // Ossetian ӕ, the palochka, Latin with diacritics (é = e).
+      'хетӕ',
+      'хета',
+      'ӏ',
+      'ӀАЛИЕВ',
+      'bézier',
+      'BEZIER',
+      'ĸ',
+    ]) {
+      const ours = await store.page('54', { query, limit: 100 });
+      const theirs = degRepublics.search(query, 0, 100);
+      expect(
+        ours.rows.map((r) => [r.n, r.participantId]),
+        query,
+      ).toEqual(theirs.rows.map((r) => [r.n, r.participantId]));
+    }
+    // Agreement is not emptiness: the equal letters find each other, the distinct ones do not.
+    const names = async (query: string): Promise<string[]> =>
+      (await store.page('54', { query, limit: 100 })).rows.map((r) => r.fullName);
+    expect(await names('ӐЛӐП')).toEqual(['Алапов Степан Ильич', 'Ӑлӑпов Ҫтаппан', 'Алапов Ӳлӗм']);
+    expect(await names('ҫ')).toEqual(['Ҫеҫпӗл Мишши']);
+    expect(await names('іжак')).toEqual(['Їжакевич Іван']);
+    expect(await names('кулаковский ол')).toEqual([]);
+    // Latin æ and ß weigh two letters in ICU; names may not hold them, so a query with them finds nothing.
+    expect(searchPrefixes('хетæ')).toEqual([]);
+  });
+
+  test('participant_name_key gives every letter a name may hold its ICU base letter, in ICU order', async () => {
+    const expected = expectedKeyTable();
+    const letters = [...expected.keys()];
+    const r = await db.pool.query<{ letter: string; key: string }>(
+      'SELECT letter, participant_name_key(letter) AS key FROM unnest($1::text[]) AS l(letter)',
+      [letters],
+    );
+    const actual = new Map(r.rows.map((row) => [row.letter, row.key]));
+    const wrong = letters.filter((c) => actual.get(c) !== expected.get(c));
+    // On a failure, the table the migration should hold (in ICU order; the migration's own order of
+    // the pairs is free) is in the message.
+    expect(
+      wrong,
+      `participant_name_key must be translate(part, '${letters.join('')}''’', '${letters
+        .map((c) => expected.get(c))
+        .join('')}/0')`,
+    ).toEqual([]);
+    // Keys compare as the collator does, and are equal exactly where deg's search folds alike.
+    for (const a of letters) {
+      for (const b of [letters[0] ?? '', 'е', 'ә', 'ҫ', 'z', letters.at(-1) ?? '']) {
+        const ka = actual.get(a) ?? '';
+        const kb = actual.get(b) ?? '';
+        expect(Math.sign(collator.compare(a, b)), `${a} ${b}`).toBe(ka === kb ? 0 : ka < kb ? -1 : 1);
+        expect(foldForSearch(a) === foldForSearch(b), `${a} ${b}`).toBe(ka === kb);
+      }
+    }
+    // Whole names, punctuation between letters included: random ones, sorted by the keys in the
+    // "C" collation, are in the collator's order.
+    let seed = 7;
+    const pick = <T>(xs: readonly T[]): T => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return xs[seed % xs.length] as T;
+    };
+    const word = (): string => Array.from({ length: 1 + (seed % 4) }, () => pick(letters)).join('');
+    const names = Array.from({ length: 3000 }, () => {
+      let n = word();
+      for (let i = pick([0, 0, 0, 1, 2]); i > 0; i--) n += pick([' ', '-', "'", '’']) + word();
+      return pick(['', '', '', '.']) === '.' ? `${n}.` : n;
+    });
+    const sorted = await db.pool.query<{ name: string }>(
+      `SELECT name FROM unnest($1::text[]) AS n(name)
+       ORDER BY participant_name_key(name) COLLATE "C", name COLLATE "C"`,
+      [names],
+    );
+    const inOrder = sorted.rows.map((row) => row.name);
+    for (let i = 1; i < inOrder.length; i++) {
+      const a = inOrder[i - 1] ?? '';
+      const b = inOrder[i] ?? '';
+      expect(collator.compare(a, b), `${a} ≤ ${b}`).toBeLessThanOrEqual(0);
+    }
   });
 
   test('P-3.5 pages by offset and after a participant, at any depth, number the rows as the whole list does', async () => {
@@ -462,12 +647,26 @@ describe('migrations/003_participant_lists.sql refuses bad writes', () => {
   test('each CHECK constraint on participants rejects a bad row', async () => {
     const e = await openList();
     expect(await insert(e, {})).toBeUndefined();
+    // Every Cyrillic letter of U+0400–U+052F is a letter names may hold.
+    expect(
+      await insert(e, { surname: 'ӐӗҫӳәөүҗңһғҡҙҕҥӕқұіӏԯЀ', name: 'Ҫеҫпӗл', patronymic: 'Ғәли улы' }),
+    ).toBeUndefined();
     const cases: [Record<string, unknown>, string][] = [
       [{ participant_id: 'Upper' }, 'participants_id_format'],
       [{ participant_id: 'a_b' }, 'participants_id_format'],
       [{ surname: 'Иванов2' }, 'participants_surname_format'],
       [{ surname: 'Иванов  Петров' }, 'participants_surname_format'],
       [{ surname: 'Иванов\u0001' }, 'participants_surname_format'],
+      // Outside the letters names may hold: Latin letters ICU expands into two, a combining
+      // diaeresis, the thousands sign of U+0482, Greek, Armenian (just after U+052F), Latin Extended-B.
+      [{ surname: 'Хетæгкаты' }, 'participants_surname_format'],
+      [{ surname: 'Straße' }, 'participants_surname_format'],
+      [{ name: 'Œdipe' }, 'participants_name_format'],
+      [{ surname: 'Ёлкин'.normalize('NFD') }, 'participants_surname_format'],
+      [{ surname: 'Иван҂ов' }, 'participants_surname_format'],
+      [{ patronymic: 'Παύλος' }, 'participants_patronymic_format'],
+      [{ surname: 'Աբրահամյան' }, 'participants_surname_format'],
+      [{ surname: 'ƒ' }, 'participants_surname_format'],
       [{ name: '' }, 'participants_name_format'],
       [{ patronymic: ' Иванович' }, 'participants_patronymic_format'],
       [{ birth_date: '1899-12-31' }, 'participants_birth_date_range'],

@@ -110,6 +110,46 @@ export function compareParticipants(a: Participant, b: Participant): number {
 
 const dmy = (d: string): string => d.split('-').reverse().join('.');
 
+/**
+ * Each letter of U+0041–U+017F and U+0400–U+052F (those names may hold, and a few Latin ones
+ * packages/db refuses) onto one letter of its class of equals under `collator` (base strength): the
+ * case pairs, ё = е, ӑ = а, ӗ = е, ӳ = у, ї = і, but not ә, ғ, ҡ, ң, ө, ҫ, ү, which are letters of
+ * their own. Taken from the collator itself, not written out, so that search treats as equal exactly
+ * what the order treats as equal; packages/db's key table is checked against the same collator.
+ */
+let baseLetters: ReadonlyMap<string, string> | undefined;
+
+function baseLetterTable(): ReadonlyMap<string, string> {
+  if (baseLetters !== undefined) return baseLetters;
+  const letters: string[] = [];
+  for (const [from, to] of [
+    [0x41, 0x17f],
+    [0x400, 0x52f],
+  ] as const) {
+    for (let cp = from; cp <= to; cp++) {
+      const c = String.fromCodePoint(cp);
+      if (/^\p{L}$/u.test(c)) letters.push(c);
+    }
+  }
+  letters.sort((a, b) => collator.compare(a, b) || a.localeCompare(b));
+  const table = new Map<string, string>();
+  let base: string | undefined;
+  for (const c of letters) {
+    if (base === undefined || collator.compare(base, c) !== 0) base = c;
+    table.set(c, base);
+  }
+  baseLetters = table;
+  return table;
+}
+
+/** Search folding: every letter onto its base letter, anything else lower case. */
+export function foldForSearch(s: string): string {
+  const table = baseLetterTable();
+  let out = '';
+  for (const c of s) out += table.get(c) ?? c.toLocaleLowerCase('ru');
+  return out;
+}
+
 interface Entry {
   readonly participant: Participant;
   exclusion?: Exclusion;
@@ -248,12 +288,13 @@ export class ParticipantList {
     });
   }
 
-  /** Search by the beginning of the surname (or "surname name"), a page at a time (P-3.3 viewing). */
+  /**
+   * Search by the beginning of the surname (or "surname name"), a page at a time (P-3.3 viewing):
+   * letters the alphabetical order holds equal (case, ё and е, ӑ and а) match each other.
+   */
   search(query: string, page: number, pageSize: number): { total: number; rows: ListRow[] } {
-    const q = query.trim().toLocaleLowerCase('ru').replace(/ё/g, 'е');
-    const all = this.rows().filter((r) =>
-      r.fullName.toLocaleLowerCase('ru').replace(/ё/g, 'е').startsWith(q),
-    );
+    const q = foldForSearch(query.trim());
+    const all = this.rows().filter((r) => foldForSearch(r.fullName).startsWith(q));
     return { total: all.length, rows: all.slice(page * pageSize, (page + 1) * pageSize) };
   }
 
