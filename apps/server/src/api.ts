@@ -8,6 +8,8 @@ import type { applicationSchemas, CodeSent, ProcessingReport } from './applicati
 import type { devSmsSchema } from './sms/dev-routes.ts';
 import type { roleSchemas } from './authz/routes.ts';
 import type { listSchemas } from './lists/routes.ts';
+import type { commissionSchemas } from './commission/decision-routes.ts';
+import type { observerSchemas } from './commission/observer-routes.ts';
 
 export type { ErrorBody, ErrorCode } from './errors.ts';
 export type { AccountClaims } from './identity/claims.ts';
@@ -15,6 +17,8 @@ export type { HealthBody } from './routes/health.ts';
 export type { ApplicationView } from './applications/routes.ts';
 export type { AssignmentView } from './authz/routes.ts';
 export type { ListRowView } from './lists/routes.ts';
+export type { DecisionView } from './commission/decision-routes.ts';
+export type { CommissionObserverView } from './commission/observer-routes.ts';
 export type { Role, StoredRole } from './authz/roles.ts';
 
 export interface Api {
@@ -64,6 +68,27 @@ export interface Api {
     params: Static<typeof listSchemas.register.params>;
     response: Static<(typeof listSchemas.register.response)[200]>;
   };
+  'POST /api/commission/officers': {
+    body: Static<typeof commissionSchemas.officers.body>;
+    response: Static<(typeof commissionSchemas.officers.response)[201]>;
+  };
+  'POST /api/commission/key-parts': {
+    body: Static<typeof commissionSchemas.keyParts.body>;
+    response: Static<(typeof commissionSchemas.keyParts.response)[201]>;
+  };
+  'GET /api/commission/decisions': { response: Static<(typeof commissionSchemas.decisions.response)[200]> };
+  'POST /api/observers/commission': {
+    body: Static<typeof observerSchemas.enterCommission.body>;
+    response: Static<(typeof observerSchemas.enterCommission.response)[201]>;
+  };
+  'GET /api/observers/commission': {
+    response: Static<(typeof observerSchemas.listCommission.response)[200]>;
+  };
+  'POST /api/observers/portal': {
+    body: Static<typeof observerSchemas.appointPortal.body>;
+    response: Static<(typeof observerSchemas.appointPortal.response)[201]>;
+  };
+  'GET /api/observers/portal': { response: Static<(typeof observerSchemas.listPortal.response)[200]> };
   'GET /dev/sms': {
     query: Static<typeof devSmsSchema.querystring>;
     response: Static<(typeof devSmsSchema.response)[200]>;

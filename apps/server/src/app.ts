@@ -41,6 +41,9 @@ import { bootstrapOperator } from './authz/bootstrap.ts';
 import type { Role } from './authz/roles.ts';
 import { roleRoutes } from './authz/routes.ts';
 import { listRoutes } from './lists/routes.ts';
+import { commissionRoutes } from './commission/decision-routes.ts';
+import { observerRoutes } from './commission/observer-routes.ts';
+import type { AccountDirectory } from './deps.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -96,6 +99,14 @@ function checkIssuer(issuer: string): void {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
     throw new Error(`identity issuer must use https: ${issuer}`);
   }
+}
+
+/** Confirmed accounts as the identity stand-in's register says; nothing known with an external provider. */
+function standInAccounts(provider: AppDeps['identity']['provider']): AccountDirectory {
+  const confirmed = new Map(
+    provider.kind === 'stand-in' ? provider.register.map((a) => [a.id, a.accountConfirmed] as const) : [],
+  );
+  return { confirmed: (subject) => Promise.resolve(confirmed.get(subject)) };
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -278,6 +289,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const election = roles?.election ?? deps.applications?.election;
   if (db && election) {
     await app.register(listRoutes, { clock: deps.clock, pool: db.pool, election, accessControl });
+    // The commission's decisions (P-1.4, P-5.4, P-5.6) and the observers (P-10.4, P-10.5, P-10.9).
+    await app.register(commissionRoutes, { clock: deps.clock, pool: db.pool, election });
+    await app.register(observerRoutes, {
+      clock: deps.clock,
+      pool: db.pool,
+      election,
+      accessControl,
+      accounts: deps.accounts ?? standInAccounts(provider),
+    });
   }
 
   return app;

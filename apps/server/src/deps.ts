@@ -44,6 +44,20 @@ export interface AppDeps {
    * account is a voter and nothing more, and the role administration routes do not exist.
    */
   roles?: RolesDeps;
+  /**
+   * Whether an account of the identity provider is confirmed, for appointing portal observers
+   * (P-10.9). Default with the identity stand-in: its register; with an external provider nothing
+   * is known unless this is given, and every portal appointment is refused as unconfirmed.
+   */
+  accounts?: AccountDirectory;
+}
+
+/**
+ * Contract: `confirmed` resolves to true for a confirmed account (ESIA «подтверждённая учётная
+ * запись»), false for one that is not, undefined for an account it does not know.
+ */
+export interface AccountDirectory {
+  confirmed(subject: string): Promise<boolean | undefined>;
 }
 
 export interface RolesDeps {

@@ -121,6 +121,36 @@ const SAMPLES: Record<string, Sample> = {
     allow: PERMISSIONS.viewPrecinctRegisters,
     path: '/api/lists/16/precincts/1/register',
   },
+  // Refused by the Procedure's rules here (meeting 2, K > N): allowed callers get 409/422, never 401/403.
+  'POST /api/commission/officers': {
+    allow: PERMISSIONS.recordCommissionDecisions,
+    body: {
+      meeting: 2,
+      deputy: { memberId: 'member-1', votes: { for: 7, against: 0 } },
+      secretary: { memberId: 'secretary', votes: { for: 7, against: 0 } },
+    },
+  },
+  'POST /api/commission/key-parts': {
+    allow: PERMISSIONS.recordCommissionDecisions,
+    body: { meeting: 1, n: 2, k: 3, holders: ['a', 'b'], votes: { for: 7, against: 0 } },
+  },
+  'GET /api/commission/decisions': { allow: PERMISSIONS.viewCommissionDecisions },
+  'POST /api/observers/commission': {
+    allow: PERMISSIONS.enterCommissionObservers,
+    body: {
+      candidateId: 'matrix-candidate',
+      fullName: 'Наблюдатель Образцовый',
+      birthDate: '1980-01-01',
+      address: 'г. Москва',
+      passport: { series: '45 01', number: '000001' },
+    },
+  },
+  'GET /api/observers/commission': { allow: PERMISSIONS.viewCommissionObservers },
+  'POST /api/observers/portal': {
+    allow: PERMISSIONS.appointPortalObservers,
+    body: { appointer: { kind: 'party', id: 'matrix-party' }, subject: 'matrix-unknown-account' },
+  },
+  'GET /api/observers/portal': { allow: PERMISSIONS.viewPortalObservers },
 };
 
 let server: Server;
@@ -294,11 +324,18 @@ describe('the role model', () => {
     );
   });
 
-  test('P-10.6 commission observers view the lists but hold no other right', () => {
+  test('P-10.6 P-10.7 commission observers view the lists and the decisions taken at the meetings they attend, and hold no other right', () => {
     expect(PERMISSIONS.viewParticipantLists).toContain('commission-observer');
+    expect(PERMISSIONS.viewCommissionDecisions).toContain('commission-observer');
     for (const [name, roles] of Object.entries(PERMISSIONS)) {
-      if (name !== 'viewParticipantLists') expect(roles, name).not.toContain('commission-observer');
+      if (name !== 'viewParticipantLists' && name !== 'viewCommissionDecisions')
+        expect(roles, name).not.toContain('commission-observer');
     }
+  });
+
+  test('P-10.5 the Appendix 7 lists (personal data) are entered by the secretary and seen by the commission only', () => {
+    expect([...PERMISSIONS.enterCommissionObservers]).toEqual(['secretary']);
+    expect([...PERMISSIONS.viewCommissionObservers].sort()).toEqual([...COMMISSION_ROLES].sort());
   });
 
   test('P-3.4 P-3.6 the chairman and the secretary exclude from the lists; the commission sees the precinct registers', () => {

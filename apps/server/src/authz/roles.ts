@@ -83,6 +83,28 @@ export const PERMISSIONS = {
   loadParticipantLists: ['chairman', 'operator'],
   /** P-10.10: portal observers and regional commissions download the ledger's blocks and results. */
   downloadLedger: ['portal-observer', 'regional-commission'],
+  /**
+   * P-1.4, P-5.4, P-5.6: the chairman enters the commission's decisions (the officers elected, the key
+   * parts) as the meeting adopted them; the ballot counts come with each.
+   */
+  recordCommissionDecisions: ['chairman'],
+  /**
+   * The commission's decisions: the commission, CEC members, and commission observers, who attend
+   * the meetings (P-10.7) and so see the decisions taken there.
+   */
+  viewCommissionDecisions: [...COMMISSION_ROLES, 'cec-member', 'commission-observer'],
+  /**
+   * P-10.5: a candidate's Appendix 7 list reaches the commission; the secretary, who keeps the
+   * commission's documents, enters it. Not the operator: the list is personal data the operator has
+   * no need to see.
+   */
+  enterCommissionObservers: ['secretary'],
+  /** P-10.5: the Appendix 7 lists (personal data), the commission only. */
+  viewCommissionObservers: [...COMMISSION_ROLES],
+  /** P-10.9: the operator enters portal observers' appointments (accounts live on its platform). */
+  appointPortalObservers: ['operator'],
+  /** P-10.9: the operator and the chairman see who is appointed to the portal. */
+  viewPortalObservers: ['operator', 'chairman'],
   /** Role administration: the operator assigns and revokes. */
   assignRoles: ['operator'],
   /** Role administration: the operator and the chairman see who holds which role. */
