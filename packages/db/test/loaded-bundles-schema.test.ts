@@ -2,22 +2,14 @@
 // name, every constraint of the table is exercised here, and a loaded bundle is never changed or deleted.
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../src/testing.ts';
+import { pgFailure } from './helpers/pg-failure.ts';
+import type { PgFailure } from './helpers/pg-failure.ts';
 
 const db = useTestDatabase();
 const HASH = Buffer.alloc(32, 5);
 
-async function failure(
-  sql: string,
-  params: unknown[],
-): Promise<{ code?: string; constraint?: string } | undefined> {
-  try {
-    await db.pool.query(sql, params);
-    return undefined;
-  } catch (e) {
-    const err = e as { code?: string; constraint?: string };
-    return { code: err.code, constraint: err.constraint };
-  }
-}
+const failure = (sql: string, params: unknown[]): Promise<PgFailure | undefined> =>
+  pgFailure(db.pool, sql, params);
 
 const INSERT =
   'INSERT INTO loaded_bundles (hash, election_id, kind, manifest, signer, loaded_at) VALUES ($1, $2, $3, $4, $5, now())';

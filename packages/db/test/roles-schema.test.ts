@@ -7,23 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { useTestDatabase } from '../src/testing.ts';
+import { pgFailure } from './helpers/pg-failure.ts';
+import type { PgFailure } from './helpers/pg-failure.ts';
 
 const db = useTestDatabase();
 
-interface PgFailure {
-  readonly code: string | undefined;
-  readonly constraint: string | undefined;
-}
-
-async function failure(sql: string, params: unknown[]): Promise<PgFailure | undefined> {
-  try {
-    await db.pool.query(sql, params);
-    return undefined;
-  } catch (e) {
-    const err = e as { code?: string; constraint?: string };
-    return { code: err.code, constraint: err.constraint };
-  }
-}
+const failure = (sql: string, params: unknown[]): Promise<PgFailure | undefined> =>
+  pgFailure(db.pool, sql, params);
 
 interface Row {
   id?: string;
