@@ -12,66 +12,11 @@ import { reduceWide } from '../src/group.ts';
 import { GOST256B_PARAMS, gost256b, gost256bCurve } from '../src/groups/gost256b.ts';
 import type { Gost256bElement } from '../src/groups/gost256b.ts';
 import { streebog512 } from '../src/hash/streebog.ts';
+import { modPow, isProbablePrime } from './primes.ts';
 
 const { p, a, b, q, m, xP, yP } = GOST256B_PARAMS;
 const g = gost256b;
 const Point = gost256bCurve.Point;
-
-function modPow(base: bigint, exp: bigint, n: bigint): bigint {
-  let result = 1n;
-  let x = base % n;
-  for (let e = exp; e > 0n; e >>= 1n) {
-    if ((e & 1n) === 1n) result = (result * x) % n;
-    x = (x * x) % n;
-  }
-  return result;
-}
-
-/** Miller–Rabin with the first 20 primes as bases (a probable-prime check of public constants). */
-function isProbablePrime(n: bigint): boolean {
-  const bases = [
-    2n,
-    3n,
-    5n,
-    7n,
-    11n,
-    13n,
-    17n,
-    19n,
-    23n,
-    29n,
-    31n,
-    37n,
-    41n,
-    43n,
-    47n,
-    53n,
-    59n,
-    61n,
-    67n,
-    71n,
-  ];
-  let d = n - 1n;
-  let r = 0;
-  while ((d & 1n) === 0n) {
-    d >>= 1n;
-    r++;
-  }
-  for (const base of bases) {
-    let x = modPow(base, d, n);
-    if (x === 1n || x === n - 1n) continue;
-    let composite = true;
-    for (let i = 1; i < r; i++) {
-      x = (x * x) % n;
-      if (x === n - 1n) {
-        composite = false;
-        break;
-      }
-    }
-    if (composite) return false;
-  }
-  return true;
-}
 
 const rhs = (x: bigint): bigint => (((x * x + a) % p) * x + b) % p;
 const isSquare = (v: bigint): boolean => v === 0n || modPow(v, (p - 1n) / 2n, p) === 1n;
