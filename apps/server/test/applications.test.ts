@@ -24,7 +24,7 @@ import {
 import { generateRegister, REGIONS, type RegisterAccount } from '../src/identity/register.ts';
 import { DevOutboxSms } from '../src/sms/dev-outbox.ts';
 import { SmsGatewayError } from '../src/sms/sms-gateway.ts';
-import { Browser, logIn, startServer, type Server } from './harness.ts';
+import { Browser, logIn, requestJson, startServer, type ApiResult, type Server } from './harness.ts';
 
 const db = useTestDatabase();
 const CONFIG_FILE = fileURLToPath(new URL('../dev/election.json', import.meta.url));
@@ -99,31 +99,14 @@ afterAll(async () => {
   await server.close();
 });
 
-interface Result<T> {
-  status: number;
-  /** The success body, or an ErrorBody on failure. */
-  body: T & Partial<ErrorBody>;
-  headers: Headers;
-}
+type Result<T> = ApiResult<T>;
 
-async function call<T = ErrorBody>(
+const call = <T = ErrorBody>(
   browser: Browser,
   method: string,
   url: string,
   body?: unknown,
-): Promise<Result<T>> {
-  const response = await browser.request(`${server.baseUrl}${url}`, {
-    method,
-    ...(body !== undefined
-      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
-      : {}),
-  });
-  return {
-    status: response.status,
-    body: (await response.json()) as T & Partial<ErrorBody>,
-    headers: response.headers,
-  };
-}
+): Promise<Result<T>> => requestJson<T>(browser, server.baseUrl, method, url, body);
 
 async function session(account: RegisterAccount): Promise<Browser> {
   const browser = new Browser();

@@ -12,7 +12,7 @@ import type { Api, ErrorBody } from '../src/api.ts';
 import type { LoadedElection } from '../src/applications/deps.ts';
 import { readElectionConfigFile, storeElection } from '../src/elections/load-election.ts';
 import { generateRegister, type RegisterAccount } from '../src/identity/register.ts';
-import { Browser, logIn, startServer, type Server } from './harness.ts';
+import { Browser, logIn, requestJson, startServer, type ApiResult, type Server } from './harness.ts';
 
 const db = useTestDatabase();
 const config = readElectionConfigFile(fileURLToPath(new URL('../dev/election.json', import.meta.url)));
@@ -37,13 +37,9 @@ let server: Server;
 let election: LoadedElection;
 const browsers = new Map<RegisterAccount, Browser>();
 
-interface Result<T> {
-  status: number;
-  body: T & Partial<ErrorBody>;
-  headers: Headers;
-}
+type Result<T> = ApiResult<T>;
 
-async function call<T = ErrorBody>(
+function call<T = ErrorBody>(
   a: RegisterAccount,
   method: string,
   url: string,
@@ -51,17 +47,7 @@ async function call<T = ErrorBody>(
 ): Promise<Result<T>> {
   const b = browsers.get(a);
   if (b === undefined) throw new Error('not logged in');
-  const response = await b.request(`${server.baseUrl}${url}`, {
-    method,
-    ...(body !== undefined
-      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
-      : {}),
-  });
-  return {
-    status: response.status,
-    body: (await response.json()) as T & Partial<ErrorBody>,
-    headers: response.headers,
-  };
+  return requestJson<T>(b, server.baseUrl, method, url, body);
 }
 
 const refusal = (r: Result<unknown>): string => `${r.status} ${r.body.code ?? ''}`;

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { buildApp, type App } from '../src/app.ts';
 import type { ApplicationsDeps } from '../src/applications/deps.ts';
 import type { AppDeps, Clock, HealthCheck, RolesDeps } from '../src/deps.ts';
+import type { ErrorBody } from '../src/errors.ts';
 import { generateRegister, type RegisterAccount } from '../src/identity/register.ts';
 
 export interface Server {
@@ -205,4 +206,32 @@ export function testRoutes(app: App): void {
   app.get('/test/boom', boom, () => {
     throw new Error('secret internal detail at /var/lib/opendeg/keys');
   });
+}
+
+/** A JSON API answer as the tests read it: the success body, or an ErrorBody on failure. */
+export interface ApiResult<T> {
+  status: number;
+  body: T & Partial<ErrorBody>;
+  headers: Headers;
+}
+
+/** One JSON request through a browser (its session cookie included). */
+export async function requestJson<T = ErrorBody>(
+  browser: Browser,
+  baseUrl: string,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<ApiResult<T>> {
+  const response = await browser.request(`${baseUrl}${url}`, {
+    method,
+    ...(body !== undefined
+      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+      : {}),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as T & Partial<ErrorBody>,
+    headers: response.headers,
+  };
 }

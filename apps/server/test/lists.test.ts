@@ -12,7 +12,7 @@ import type { Api, ErrorBody, ListRowView } from '../src/api.ts';
 import type { LoadedElection } from '../src/applications/deps.ts';
 import { readElectionConfigFile, storeElection } from '../src/elections/load-election.ts';
 import { generateRegister, type RegisterAccount } from '../src/identity/register.ts';
-import { Browser, logIn, startServer, type Server } from './harness.ts';
+import { Browser, logIn, requestJson, startServer, type ApiResult, type Server } from './harness.ts';
 
 const db = useTestDatabase();
 const config = readElectionConfigFile(fileURLToPath(new URL('../dev/election.json', import.meta.url)));
@@ -98,30 +98,10 @@ let server: Server;
 let election: LoadedElection;
 const browsers = new Map<RegisterAccount, Browser>();
 
-interface Result<T> {
-  status: number;
-  body: T & Partial<ErrorBody>;
-  headers: Headers;
-}
+type Result<T> = ApiResult<T>;
 
-async function call<T = ErrorBody>(
-  b: Browser,
-  method: string,
-  url: string,
-  body?: unknown,
-): Promise<Result<T>> {
-  const response = await b.request(`${server.baseUrl}${url}`, {
-    method,
-    ...(body !== undefined
-      ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
-      : {}),
-  });
-  return {
-    status: response.status,
-    body: (await response.json()) as T & Partial<ErrorBody>,
-    headers: response.headers,
-  };
-}
+const call = <T = ErrorBody>(b: Browser, method: string, url: string, body?: unknown): Promise<Result<T>> =>
+  requestJson<T>(b, server.baseUrl, method, url, body);
 
 async function loggedIn(a: RegisterAccount): Promise<Browser> {
   const b = new Browser();
