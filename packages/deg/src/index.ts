@@ -15,3 +15,5 @@ export * from './ballot-source.ts';
 export * from './list-data.ts';
 export * from './bundle.ts';
 export * from './signatures/index.ts';
+export * from './protocol.ts';
+export * from './retention.ts';
