@@ -1,6 +1,10 @@
 // `npm run bench -w @opendeg/crypto`: per suite and backend — fixed- and variable-base
 // multiplications per second, encrypt and verify a 6-option ballot answer (6 ciphertexts, six 0/1
-// proofs, one sum proof), threshold decryption share, discrete log at 10⁷; plus blind RSA.
+// proofs, one sum proof), threshold decryption share, discrete log at 10⁷; plus blind RSA. For
+// ristretto255 on noble and native also multi-scalar multiplication of 64, 1024 and 16384 points and
+// decoding, per point (libsodium has no multi-scalar multiplication: its multiplyMany is a loop);
+// the native backend (`@opendeg/ristretto-native`, a C addon) is measured when it is built: this
+// package never depends on it, the benchmark only imports it if it is there.
 // Prints one JSON object to stdout.
 import os from 'node:os';
 import { encryptAnswer, verifyAnswer } from '../src/answer.ts';
@@ -70,9 +74,41 @@ function benchGroup(g: AnyGroup): Record<string, unknown> {
   };
 }
 
+/** Σ kᵢ·Pᵢ and decoding of random points: wall-clock and CPU microseconds per point. */
+function benchMsm(g: AnyGroup): Record<string, { us: number; cpuUs: number }> {
+  const perPoint = (m: Measurement, n: number): { us: number; cpuUs: number } => ({
+    us: round((m.msPerOp * 1000) / n, 2),
+    cpuUs: round((m.cpuMsPerOp * 1000) / n, 2),
+  });
+  const out: Record<string, { us: number; cpuUs: number }> = {};
+  const base = Array.from({ length: 64 }, () => g.multiplyBase(g.randomScalar()));
+  for (const n of [64, 1024, 16384]) {
+    const points = Array.from({ length: n }, (_, i) => base[i % base.length]);
+    const scalars = points.map(() => g.randomScalar());
+    out[`msm${n}PerPoint`] = perPoint(
+      measure(() => g.multiplyMany(points, scalars), 1500),
+      n,
+    );
+  }
+  const encoded = base.map((p) => g.encodeElement(p));
+  out.decodePerPoint = perPoint(
+    measure(() => encoded.map((b) => g.decodeElement(b)), 1000),
+    encoded.length,
+  );
+  return out;
+}
+
+// The native backend registers itself with loadGroup when its package is imported.
+try {
+  await import('@opendeg/ristretto-native');
+} catch {
+  // Not built here: its row reports the error.
+}
+
 const configs: [SuiteId, Backend][] = [
   ['ristretto255', 'noble'],
   ['ristretto255', 'libsodium'],
+  ['ristretto255', 'native'],
   ['gost256b', 'noble'],
   ['belenios-2048', 'noble'],
 ];
@@ -87,7 +123,10 @@ for (const [n, [suite, backend]] of configs.entries()) {
     groups[`${suite}/${backend}`] = { error: String(e) };
     continue;
   }
-  groups[`${suite}/${backend}`] = benchGroup(g);
+  groups[`${suite}/${backend}`] =
+    suite === 'ristretto255' && backend !== 'libsodium'
+      ? { ...benchGroup(g), ...benchMsm(g) }
+      : benchGroup(g);
 }
 
 progress(configs.length, configs.length + 1, 'blind RSA');

@@ -17,18 +17,36 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** Two lower-case hex digits of each byte value (a table: the verifier converts thousands a ballot). */
+const HEX_PAIRS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** The value of each hex digit's character code, −1 for any other character. */
+const HEX_VALUES = Int8Array.from({ length: 128 }, (_, c) => {
+  const ch = String.fromCharCode(c);
+  return /^[0-9a-fA-F]$/.test(ch) ? parseInt(ch, 16) : -1;
+});
+
+const hexValue = (c: number): number => (c < 128 ? (HEX_VALUES[c] ?? -1) : -1);
+
 export function bytesToHex(b: Uint8Array): string {
   let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
+  for (const x of b) s += HEX_PAIRS[x] ?? '';
   return s;
 }
 
+function badHex(): CryptoError {
+  return new CryptoError('BAD_ARGUMENT', 'hex: expected an even number of hex digits');
+}
+
 export function hexToBytes(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new CryptoError('BAD_ARGUMENT', 'hex: expected an even number of hex digits');
-  }
+  if (hex.length % 2 !== 0) throw badHex();
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    const hi = hexValue(hex.charCodeAt(2 * i));
+    const lo = hexValue(hex.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) throw badHex();
+    out[i] = (hi << 4) | lo;
+  }
   return out;
 }
 
@@ -37,7 +55,10 @@ export function bytesToNumberBE(b: Uint8Array): bigint {
 }
 
 export function bytesToNumberLE(b: Uint8Array): bigint {
-  return bytesToNumberBE(Uint8Array.from(b).reverse());
+  if (b.length === 0) return 0n;
+  let s = '0x';
+  for (let i = b.length - 1; i >= 0; i--) s += HEX_PAIRS[b[i] ?? 0] ?? '';
+  return BigInt(s);
 }
 
 export function numberToBytesBE(n: bigint, len: number): Uint8Array {
@@ -59,15 +80,25 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return d === 0;
 }
 
-export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes; short ASCII strings (transcript labels and tags) without a call into the encoder. */
+export function utf8(s: string): Uint8Array<ArrayBuffer> {
+  if (s.length > 64) return encoder.encode(s);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return encoder.encode(s);
+    out[i] = c;
+  }
+  return out;
+}
 
 /** Unsigned 32-bit big-endian length prefix. */
 export function u32be(n: number): Uint8Array {
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
     throw new CryptoError('BAD_ARGUMENT', 'u32: out of range');
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n, false);
-  return b;
+  return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 }
 
 export function toBase64(b: Uint8Array): string {

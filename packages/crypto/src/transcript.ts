@@ -17,6 +17,20 @@ export const TRANSCRIPT_DOMAIN = 'OpenDEG-v1';
 /** Length of the election context hash bound into every proof. */
 export const CONTEXT_LENGTH = 32;
 
+/** `u32be(len) ‖ label` of the labels seen so far: the same few labels recur in every proof. */
+const labelPrefixes = new Map<string, Uint8Array>();
+const MAX_CACHED_LABELS = 4096;
+
+function labelPrefix(label: string): Uint8Array {
+  let p = labelPrefixes.get(label);
+  if (p === undefined) {
+    const l = utf8(label);
+    p = concatBytes(u32be(l.length), l);
+    if (labelPrefixes.size < MAX_CACHED_LABELS) labelPrefixes.set(label, p);
+  }
+  return p;
+}
+
 export class Transcript<E> {
   readonly #group: Group<E>;
   readonly #protocol: string;
@@ -37,8 +51,7 @@ export class Transcript<E> {
   }
 
   appendBytes(label: string, data: Uint8Array): this {
-    const l = utf8(label);
-    this.#parts.push(u32be(l.length), l, u32be(data.length), data);
+    this.#parts.push(labelPrefix(label), u32be(data.length), data);
     return this;
   }
 

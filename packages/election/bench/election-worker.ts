@@ -6,10 +6,13 @@ import { BatchVerifier, loadGroup } from '@opendeg/crypto';
 import type { Backend, Group } from '@opendeg/crypto';
 import type { Election } from '../src/manifest.ts';
 import { openElection, parseManifest } from '../src/manifest.ts';
-import { validateBallot } from '../src/validate.ts';
+import { validateBallot, validateBallots } from '../src/validate.ts';
 import { syntheticTally } from './synthetic-tally.ts';
 
-/** How proofs are checked: one by one, batched in the election's group, or batched in noble. */
+/**
+ * How proofs are checked: one by one, batched in the election's group (`validateBallots`, one batch a
+ * chunk), or batched through noble's multi-scalar multiplication.
+ */
 export type BatchMode = 'none' | 'same' | 'noble';
 
 export type Job =
@@ -68,6 +71,8 @@ export async function nobleBatchFor(
 export async function prepareValidate(
   job: Extract<Job, { kind: 'validate' }>,
 ): Promise<() => Promise<ValidateOutcome>> {
+  // The native backend registers itself with loadGroup when its package is imported.
+  if (job.backend === 'native') await import('@opendeg/ristretto-native');
   const election = await openElection(parseManifest(job.manifest), { backend: job.backend });
   const first = election.keyGroups.values().next();
   if (first.done === true) throw new Error('bench: no key group');
@@ -79,6 +84,15 @@ export async function prepareValidate(
       : (): BatchVerifier<unknown> => new BatchVerifier(election.group, [y]);
   const used = new Set<string>();
   const runChunk = async (chunk: readonly unknown[]): Promise<void> => {
+    if (job.batch === 'same') {
+      const results = await validateBallots(election, chunk, {
+        isCredentialUsed: (id) => used.has(id),
+        isChallenged: () => false,
+      });
+      const bad = results.find((r) => !r.ok);
+      if (bad !== undefined) throw new Error(`bench: a valid ballot failed ${JSON.stringify(bad)}`);
+      return;
+    }
     const batch = job.batch === 'none' ? undefined : makeBatch();
     for (const b of chunk) {
       const r = await validateBallot(election, b, {

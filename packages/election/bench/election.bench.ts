@@ -6,7 +6,8 @@
 // 2. The ballot box and the verifier: `validateBallot` (B.1–B.10: decoding, blind-RSA credential,
 //    Schnorr signature, every proof) in ballots per second, per backend, with 1 and 2 worker threads,
 //    proofs checked one by one or batched (random linear combination over the shared bases g and Y,
-//    32 ballots a batch) — for libsodium also batched through noble's multi-scalar multiplication.
+//    32 ballots a batch) — for libsodium also batched through noble's multi-scalar multiplication; the
+//    native backend (@opendeg/ristretto-native, C) too, with a breakdown of a batched ballot's time.
 // 3. The close of voting: tally and decrypt 1 000 000 ballots across 29 regions in 2 key groups
 //    (3-of-5). Simplification, stated in the output too: the ballots are synthetic (see
 //    synthetic-tally.ts) — valid ciphertexts made by additions, without proofs — since aggregation only
@@ -28,6 +29,7 @@ import { LocalTrustee } from '../src/trustee.ts';
 import type { BatchMode, Job, TallyOutcome, ValidateOutcome } from './election-worker.ts';
 import { BATCH_BALLOTS } from './election-worker.ts';
 import { syntheticTally } from './synthetic-tally.ts';
+import { validateBreakdown } from './validate-breakdown.ts';
 
 const POOL = 128;
 const VALIDATE_BUDGET_MS = 3000;
@@ -211,6 +213,8 @@ async function main(): Promise<void> {
     ['libsodium', 'none'],
     ['libsodium', 'same'],
     ['libsodium', 'noble'],
+    ['native', 'none'],
+    ['native', 'same'],
   ];
   for (const [backend, batch] of configs) {
     for (const threads of [1, 2]) {
@@ -219,6 +223,11 @@ async function main(): Promise<void> {
       log(`validate ${key}: ${validate[key]} ballots/s`);
     }
   }
+
+  // Where a batched ballot's time goes on the native backend (main thread, CPU time).
+  await import('@opendeg/ristretto-native');
+  const breakdown = await validateBreakdown(await openElection(sim.manifest, { backend: 'native' }), pool);
+  log(`native batched breakdown (CPU µs a ballot): ${JSON.stringify(breakdown)}`);
 
   // 3. Tally and decrypt a million ballots across 29 regions.
   log(`setting up ${REGION_COUNT} regions in 2 key groups …`);
@@ -309,6 +318,15 @@ async function main(): Promise<void> {
         `${BATCH_BALLOTS} ballots in one random linear combination; credential (RSA) and ballot ` +
         `signature are checked one by one in every mode`,
       ...validate,
+    },
+    validateBreakdownNative: {
+      what:
+        'CPU microseconds a ballot of each part of validateBallots on the native backend, one thread, ' +
+        `batches of ${BATCH_BALLOTS}, best of 3 rounds over the pool: decoding (hex, canonical elements and ` +
+        'scalars), the blind-RSA credential (WebCrypto), the tracker (canonical JSON, SHA-256), the ballot ' +
+        'signature (Schnorr, its message), the proofs’ transcripts and equations into the batch, the ' +
+        'batch’s multi-scalar multiplication, and the whole',
+      ...breakdown,
     },
     tallyAndDecrypt: {
       what:

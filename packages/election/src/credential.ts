@@ -17,6 +17,7 @@ import {
   finalizeBlindRsaSignature,
   fromBase64,
   generateKeyPair,
+  importBlindRsaPublicKey,
   toBase64,
   verifyBlindRsaSignature,
   BLIND_RSA_PREFIX_LENGTH,
@@ -116,7 +117,19 @@ export async function verifyCredential<E>(
   }
   if (prefix.length !== BLIND_RSA_PREFIX_LENGTH) return false;
   const prepared = concatBytes(prefix, credentialMessage(election.hashHex, region, c.publicKey));
-  return verifyBlindRsaSignature(r.issuerKey, prepared, signature);
+  return verifyBlindRsaSignature(await issuerCryptoKey(r.issuerKey), prepared, signature);
+}
+
+/** Each issuer key is imported (and its encoding checked) once, not once a ballot. */
+const issuerKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+
+function issuerCryptoKey(spki: Uint8Array): Promise<CryptoKey> {
+  let key = issuerKeys.get(spki);
+  if (key === undefined) {
+    key = importBlindRsaPublicKey(spki);
+    issuerKeys.set(spki, key);
+  }
+  return key;
 }
 
 /** Stable identifier of a credential for the "used once" check. */

@@ -15,13 +15,23 @@
  *
  * A ballot for another region's key group fails B.8/B.9: its proofs are for another key.
  *
+ * `validateBallots` is the fast path for many ballots: their proof equations join one random linear
+ * combination per key group (`BatchVerifier`), checked with one multi-scalar multiplication; a batch
+ * that fails is validated again ballot by ballot, so each bad ballot still names its failed checks.
+ *
  * In a belenios-2048 election the vote is a Belenios ballot (format "belenios-ballot/2.0"): the same
  * checks, with Belenios's proofs and signature, are in `belenios-vote.ts`. Each election takes only
  * its own format (B.1).
  */
 
-import { checkAnswer, checkAnswerOpening, CryptoError, verifySchnorrSignature } from '@opendeg/crypto';
-import type { BatchVerifier, EncryptedAnswer } from '@opendeg/crypto';
+import {
+  BatchVerifier,
+  checkAnswer,
+  checkAnswerOpening,
+  CryptoError,
+  verifySchnorrSignature,
+} from '@opendeg/crypto';
+import type { EncryptedAnswer } from '@opendeg/crypto';
 import {
   BELENIOS_CHALLENGED_FORMAT,
   BELENIOS_VOTE_FORMAT,
@@ -274,6 +284,58 @@ export async function validateBallot<E>(
       tracker,
     },
   };
+}
+
+/**
+ * Validates ballots together (see the module header): the same results as `validateBallot` on each
+ * in turn, with B.8 and B.9 checked by one batch per key group. A credential that an earlier valid
+ * ballot of the same call used fails B.6, as it would have had the ballots been cast one by one.
+ */
+export async function validateBallots<E>(
+  election: Election<E>,
+  ballots: readonly unknown[],
+  options: Omit<BallotValidationOptions, 'batch'> = {},
+): Promise<BallotValidation<E>[]> {
+  const batches = new Map<string, { batch: BatchVerifier<E>; members: number[] }>();
+  const results: BallotValidation<E>[] = [];
+  for (const [i, j] of ballots.entries()) {
+    const keyGroup = batchKeyGroup(election, j);
+    let entry = keyGroup === undefined ? undefined : batches.get(keyGroup.def.id);
+    if (keyGroup !== undefined && entry === undefined) {
+      entry = { batch: new BatchVerifier(election.group, [keyGroup.publicKey]), members: [] };
+      batches.set(keyGroup.def.id, entry);
+    }
+    entry?.members.push(i);
+    const batch = entry?.batch as BatchVerifier<unknown> | undefined;
+    results.push(await validateBallot(election, j, batch === undefined ? options : { ...options, batch }));
+  }
+  for (const { batch, members } of batches.values()) {
+    if (batch.verify()) continue;
+    for (const i of members) results[i] = await validateBallot(election, ballots[i], options);
+  }
+  const used = new Set<string>();
+  return results.map((r) => {
+    if (!r.ok) return r;
+    if (used.has(r.ballot.credentialId)) {
+      return {
+        ok: false,
+        failures: [fail('B.6', 'this credential has already voted')],
+        tracker: r.ballot.tracker,
+      };
+    }
+    used.add(r.ballot.credentialId);
+    return r;
+  });
+}
+
+/** The key group whose batch a native ballot's proofs join (none for Belenios or unreadable ballots). */
+function batchKeyGroup<E>(election: Election<E>, j: unknown): KeyGroupContext<E> | undefined {
+  if (isBeleniosBallot(j) || typeof j !== 'object' || j === null) return undefined;
+  const vote = (j as { vote?: unknown }).vote;
+  const code = typeof vote === 'object' && vote !== null ? (vote as { region?: unknown }).region : undefined;
+  const region = typeof code === 'string' ? election.regions.get(code) : undefined;
+  if (region === undefined || region.belenios !== undefined) return undefined;
+  return election.keyGroups.get(region.def.keyGroup);
 }
 
 /**
