@@ -247,9 +247,10 @@ describe('a belenios-2048 OpenDEG election uses Belenios conventions end to end 
   test('a ballot changed after signing fails B.7; a challenged ballot cast fails B.10 and V.5', async () => {
     const bad = clone(record);
     const victim = bad.ballots[5]!;
+    // The last digit, so the number never gains a leading zero (which B.1 would refuse first).
     (victim.vote as { ballot: string }).ballot = victim.vote.ballot.replace(
-      /"overall_proof":\[\{"challenge":"(\d)/,
-      (m, d: string) => m.slice(0, -1) + String((Number(d) + 1) % 10),
+      /("overall_proof":\[\{"challenge":"\d+)(\d)"/,
+      (_m, head: string, d: string) => `${head}${String((Number(d) + 1) % 10)}"`,
     );
     // The changed digit is in the overall proof, which fails too.
     expect(failedChecks(await verifyRecord(bad)).filter((f) => f.startsWith('V.3'))).toEqual([
