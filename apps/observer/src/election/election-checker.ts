@@ -1,0 +1,518 @@
+/**
+ * The election personality of the log follower: re-checks every verified entry as it arrives, while
+ * voting runs (P-10.10: "check that choices were kept unaltered, and that the results were
+ * established correctly").
+ *
+ *   - the manifest opens the election (E.2, with its keys checked: V.2) and must agree with the key
+ *     ceremonies before it (E.3);
+ *   - every ballot passes B.1–B.10 (`validateBallot`, a credential used once, no challenged tracker)
+ *     and is added to its region's running tally (RegionTally); a ballot that fails is an invalid
+ *     ballot the box accepted: an alarm with the failures as evidence;
+ *   - challenged votes must open (C.1–C.2) and never be cast (E.5);
+ *   - verification entries (P-11.10.4) are kept, shown, never counted;
+ *   - after the close: the published tallies must be the node's own aggregates (E.6), the
+ *     decryptions' proofs and the results must hold (V.7, V.8 of the record verifier) and every
+ *     region with ballots must have all three (E.7).
+ */
+
+import { createHash } from 'node:crypto';
+
+import { BatchVerifier, canonicalJsonBytes, type Backend } from '@opendeg/crypto';
+import {
+  credentialId,
+  decodeAnswerJson,
+  openElection,
+  parseManifest,
+  RegionTally,
+  validateBallot,
+  verifyChallengedVote,
+  verifyRecord,
+  type CheckFailure,
+  type BallotJson,
+  type BallotValidation,
+  type Election,
+  type EncryptedVoteJson,
+  type RegionTallyJson,
+} from '@opendeg/election';
+import { decodeEntry, type LedgerEntry } from '@opendeg/ledger';
+
+import { msg } from '../errors.ts';
+import type { CheckContext, EntryChecker, VerifiedEntry } from '../follower.ts';
+import { EntryIndex, type IndexedEntry } from './entry-index.ts';
+import type { EntryStatus } from './entry-types.ts';
+import { ValidatePool } from './validate-pool.ts';
+
+/** Counts of one region, as the node recomputed them. */
+export interface RegionCounts {
+  readonly region: string;
+  /** Ballots cast and counted (line 3 of Appendix 4). */
+  readonly cast: number;
+  readonly challenged: number;
+}
+
+export interface ElectionCounts {
+  readonly entries: number;
+  readonly counted: number;
+  readonly rejected: number;
+  readonly challenged: number;
+  readonly verification: number;
+  readonly published: number;
+  readonly other: number;
+  readonly regions: RegionCounts[];
+}
+
+interface Published {
+  readonly index: number;
+  readonly body: unknown;
+}
+
+const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+export class ElectionChecker implements EntryChecker {
+  private election: Election<unknown> | undefined;
+  private manifestIndex: number | undefined;
+  private readonly ceremonies: { index: number; keyGroup: string; publicKey: unknown }[] = [];
+  private readonly used = new Map<string, number>();
+  private readonly cast = new Map<string, number>();
+  private readonly challengedTrackers = new Map<string, number>();
+  private readonly tallies = new Map<string, RegionTally<unknown>>();
+  private readonly challengedByRegion = new Map<string, number>();
+  private entries = 0;
+  private readonly status: Record<EntryStatus, number> = {
+    manifest: 0,
+    counted: 0,
+    rejected: 0,
+    challenged: 0,
+    verification: 0,
+    published: 0,
+    other: 0,
+  };
+  private readonly published = {
+    tally: new Map<string, Published>(),
+    decryption: new Map<string, Published>(),
+    result: new Map<string, Published>(),
+  };
+  private recordChecked = '';
+
+  private pool: ValidatePool | undefined;
+
+  constructor(
+    private readonly index: EntryIndex,
+    private readonly options: {
+      backend?: Backend;
+      /** Worker threads that validate ballots in parallel (default 0: on this thread). */
+      threads?: number;
+    } = {},
+  ) {}
+
+  /** Stops the validation workers, if any. */
+  async close(): Promise<void> {
+    await this.pool?.close();
+    this.pool = undefined;
+  }
+
+  /** The election once its manifest entry is verified. */
+  get openedElection(): Election<unknown> | undefined {
+    return this.election;
+  }
+
+  counts(): ElectionCounts {
+    const regions = new Set([...this.tallies.keys(), ...this.challengedByRegion.keys()]);
+    const s = this.status;
+    return {
+      entries: this.entries,
+      counted: s.counted,
+      rejected: s.rejected,
+      challenged: s.challenged,
+      verification: s.verification,
+      published: s.published,
+      other: s.other + s.manifest,
+      regions: [...regions].sort().map((region) => ({
+        region,
+        cast: this.tallies.get(region)?.ballots ?? 0,
+        challenged: this.challengedByRegion.get(region) ?? 0,
+      })),
+    };
+  }
+
+  /** The node's running tally of a region (for queries and the close). */
+  tally(region: string): RegionTallyJson | undefined {
+    return this.tallies.get(region)?.toJson();
+  }
+
+  async check(entries: readonly VerifiedEntry[], ctx: CheckContext): Promise<void> {
+    const rows: IndexedEntry[] = [];
+    let closing = false;
+    const verdicts = await this.prevalidate(entries);
+    for (const { index, bytes } of entries) {
+      const row = await this.checkOne(index, bytes, ctx, verdicts.get(index));
+      this.entries++;
+      this.status[row.status]++;
+      rows.push(row);
+      if (row.type === 'tally' || row.type === 'decryption' || row.type === 'result') closing = true;
+    }
+    if (!ctx.replaying) await this.index.add(rows);
+    if (closing || (ctx.replaying && this.published.result.size > 0)) await this.checkRecord(ctx);
+  }
+
+  /**
+   * The proofs of every ballot of a batch of entries, checked together by random linear combination
+   * (one multi-scalar multiplication per key group) when the election is open: the verdicts of a
+   * batch that holds are used as they are; if any batch fails, nothing is taken from it and each
+   * ballot is validated alone (`checkOne`), which names the failing one. Credential and challenge
+   * checks (B.6, B.10) stay in `checkOne`, in log order.
+   */
+  private async prevalidate(
+    entries: readonly VerifiedEntry[],
+  ): Promise<Map<number, BallotValidation<unknown>>> {
+    const out = new Map<number, BallotValidation<unknown>>();
+    const election = this.election;
+    if (election === undefined || entries.length < 2) return out;
+    if (this.pool !== undefined) return this.prevalidateInPool(election, this.pool, entries);
+    const batches = new Map<string, BatchVerifier<unknown>>();
+    for (const { index, bytes } of entries) {
+      const d = decodeEntry(bytes);
+      if (!d.ok || d.value.type !== 'ballot') continue;
+      const region = (d.value.ballot as { vote?: { region?: unknown } } | null)?.vote?.region;
+      const kg = typeof region === 'string' ? election.regions.get(region)?.def.keyGroup : undefined;
+      const key = kg === undefined ? undefined : election.keyGroups.get(kg);
+      if (kg === undefined || key === undefined) continue;
+      let batch = batches.get(kg);
+      if (batch === undefined) {
+        batch = new BatchVerifier(election.group, [key.publicKey]);
+        batches.set(kg, batch);
+      }
+      out.set(index, await validateBallot(election, d.value.ballot, { batch }));
+    }
+    for (const b of batches.values()) if (!b.verify()) return new Map();
+    return out;
+  }
+
+  /** The same, the proofs checked by the worker threads; the answers are decoded here for the tally. */
+  private async prevalidateInPool(
+    election: Election<unknown>,
+    pool: ValidatePool,
+    entries: readonly VerifiedEntry[],
+  ): Promise<Map<number, BallotValidation<unknown>>> {
+    const ballots: { index: number; ballot: unknown }[] = [];
+    for (const { index, bytes } of entries) {
+      const d = decodeEntry(bytes);
+      if (d.ok && d.value.type === 'ballot') ballots.push({ index, ballot: d.value.ballot });
+    }
+    const verdicts = await pool.validate(ballots.map((b) => b.ballot));
+    const out = new Map<number, BallotValidation<unknown>>();
+    verdicts.forEach((v, i) => {
+      const b = ballots[i];
+      const region = v.ok ? election.regions.get(v.region) : undefined;
+      const keyGroup = region === undefined ? undefined : election.keyGroups.get(region.def.keyGroup);
+      if (b === undefined || !v.ok || region === undefined || keyGroup === undefined) return;
+      const answers = (b.ballot as BallotJson).vote.answers.map((a, q) =>
+        decodeAnswerJson(election.group, a, `$.vote.answers[${q}]`),
+      );
+      out.set(b.index, {
+        ok: true,
+        ballot: { region, keyGroup, answers, credentialId: v.credentialId, tracker: v.tracker },
+      });
+    });
+    return out;
+  }
+
+  private async checkOne(
+    index: number,
+    bytes: Uint8Array,
+    ctx: CheckContext,
+    prevalidated?: BallotValidation<unknown>,
+  ): Promise<IndexedEntry> {
+    const row = (type: string, status: EntryStatus, extra: Partial<IndexedEntry> = {}): IndexedEntry => ({
+      index,
+      type,
+      status,
+      region: null,
+      tracker: null,
+      trackerCode: null,
+      ...extra,
+    });
+    const decoded = decodeEntry(bytes);
+    if (!decoded.ok) {
+      await this.alarm(ctx, index, `entry:${index}`, [{ check: 'E.1', message: decoded.error.message }]);
+      return row('?', 'rejected');
+    }
+    const e = decoded.value;
+    switch (e.type) {
+      case 'key-ceremony': {
+        if (typeof e.keyGroup === 'string')
+          this.ceremonies.push({ index, keyGroup: e.keyGroup, publicKey: e.publicKey });
+        return row(e.type, 'published');
+      }
+      case 'manifest':
+        return this.checkManifest(index, e, ctx, row);
+      case 'ballot':
+        return this.checkBallot(index, e, ctx, row, prevalidated);
+      case 'challenged':
+        return this.checkChallenged(index, e, ctx, row);
+      case 'verification':
+        return row(e.type, 'verification');
+      case 'tally':
+      case 'decryption':
+      case 'result': {
+        const body = e[e.type];
+        const region = (body as { region?: unknown } | null | undefined)?.region;
+        if (typeof region === 'string') this.published[e.type].set(region, { index, body });
+        return row(e.type, 'published', typeof region === 'string' ? { region } : {});
+      }
+      case 'protocol':
+      case 'final-lists':
+      case 'partial-decryption':
+      case 'invalidation':
+        return row(e.type, 'published');
+      default:
+        return row(e.type, 'other');
+    }
+  }
+
+  private async checkManifest(
+    index: number,
+    e: LedgerEntry,
+    ctx: CheckContext,
+    row: (type: string, status: EntryStatus) => IndexedEntry,
+  ): Promise<IndexedEntry> {
+    if (this.election !== undefined) {
+      await this.alarm(ctx, index, `manifest:${index}`, [
+        { check: 'E.2', message: `a second manifest (the first is entry ${this.manifestIndex ?? '?'})` },
+      ]);
+      return row(e.type, 'rejected');
+    }
+    const failures: CheckFailure[] = [];
+    try {
+      const manifest = parseManifest(e.manifest);
+      if (e.sha256 !== undefined && e.sha256 !== sha256Hex(canonicalJsonBytes(manifest))) {
+        failures.push({ check: 'E.4', message: 'sha256 is not the hash of the manifest' });
+      }
+      for (const c of this.ceremonies) {
+        const kg = manifest.keyGroups.find((k) => k.id === c.keyGroup);
+        if (kg !== undefined && kg.publicKey !== c.publicKey) {
+          failures.push({
+            check: 'E.3',
+            message: `key group ${c.keyGroup}: not the key of the ceremony at entry ${c.index}`,
+          });
+        }
+      }
+      const election = await openElection(manifest, {
+        checkKeys: true,
+        ...(this.options.backend === undefined ? {} : { backend: this.options.backend }),
+      });
+      this.election = election;
+      this.manifestIndex = index;
+      for (const [code, r] of election.regions)
+        this.tallies.set(code, new RegionTally(election.group, code, r.style));
+    } catch (err) {
+      if (!(err instanceof Error)) throw err;
+      failures.push({ check: 'V.1', message: err.message });
+    }
+    // The workers are the node's own: failing to start them is a fault of the node, not of the log.
+    const threads = this.options.threads ?? 0;
+    if (this.election !== undefined && threads > 0 && this.election.manifest.suite !== 'belenios-2048') {
+      this.pool ??= await ValidatePool.open(this.election.manifest, this.options.backend ?? 'auto', threads);
+    }
+    if (failures.length > 0) {
+      await this.alarm(ctx, index, `manifest:${index}`, failures);
+      return row(e.type, this.election === undefined ? 'rejected' : 'manifest');
+    }
+    return row(e.type, 'manifest');
+  }
+
+  private async checkBallot(
+    index: number,
+    e: LedgerEntry,
+    ctx: CheckContext,
+    row: (type: string, status: EntryStatus, extra?: Partial<IndexedEntry>) => IndexedEntry,
+    prevalidated: BallotValidation<unknown> | undefined,
+  ): Promise<IndexedEntry> {
+    const election = this.election;
+    if (election === undefined) {
+      await this.alarm(ctx, index, `ballot:${index}`, [
+        { check: 'E.2', message: 'a ballot before the manifest' },
+      ]);
+      return row(e.type, 'rejected');
+    }
+    // A ballot whose batch held needs only its credential and tracker checked against the log so far.
+    const r =
+      prevalidated?.ok === true &&
+      !this.used.has(prevalidated.ballot.credentialId) &&
+      !this.challengedTrackers.has(prevalidated.ballot.tracker.hash)
+        ? prevalidated
+        : await validateBallot(election, e.ballot, {
+            isCredentialUsed: (id) => this.used.has(id),
+            isChallenged: (t) => this.challengedTrackers.has(t),
+          });
+    const failures: CheckFailure[] = r.ok ? [] : [...r.failures];
+    if (e.sha256 !== undefined && e.sha256 !== sha256Hex(canonicalJsonBytes(e.ballot))) {
+      failures.push({ check: 'E.4', message: 'sha256 is not the hash of the ballot' });
+    }
+    const tracker = r.ok ? r.ballot.tracker : r.tracker;
+    const extra = tracker === undefined ? {} : { tracker: tracker.hash, trackerCode: tracker.code };
+    if (r.ok && failures.length === 0) {
+      this.used.set(r.ballot.credentialId, index);
+      this.cast.set(r.ballot.tracker.hash, index);
+      const region = r.ballot.region.def.code;
+      this.tallies.get(region)?.add(r.ballot.answers);
+      return row(e.type, 'counted', { ...extra, region });
+    }
+    const prior = this.priorUse(e.ballot);
+    await this.alarm(ctx, index, `ballot:${index}`, failures, prior);
+    return row(e.type, 'rejected', extra);
+  }
+
+  /** The entry where this ballot's credential was first used, if any. */
+  private priorUse(ballot: unknown): number | undefined {
+    try {
+      const c = (ballot as { credential: Parameters<typeof credentialId>[0] }).credential;
+      return this.used.get(credentialId(c));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async checkChallenged(
+    index: number,
+    e: LedgerEntry,
+    ctx: CheckContext,
+    row: (type: string, status: EntryStatus, extra?: Partial<IndexedEntry>) => IndexedEntry,
+  ): Promise<IndexedEntry> {
+    const election = this.election;
+    if (election === undefined) {
+      await this.alarm(ctx, index, `challenged:${index}`, [
+        { check: 'E.2', message: 'a challenge before the manifest' },
+      ]);
+      return row(e.type, 'rejected');
+    }
+    const r = verifyChallengedVote(election, e.vote);
+    if (!r.ok) {
+      await this.alarm(ctx, index, `challenged:${index}`, r.failures);
+      return row(e.type, 'rejected');
+    }
+    const extra = { tracker: r.tracker.hash, trackerCode: r.tracker.code };
+    const castAt = this.cast.get(r.tracker.hash);
+    if (castAt !== undefined) {
+      await this.alarm(
+        ctx,
+        index,
+        `challenged:${index}`,
+        [{ check: 'E.5', message: `this vote was cast as entry ${castAt}` }],
+        castAt,
+      );
+      return row(e.type, 'rejected', extra);
+    }
+    this.challengedTrackers.set(r.tracker.hash, index);
+    const region = ((e.vote as { vote?: EncryptedVoteJson } | null)?.vote ?? undefined)?.region;
+    if (typeof region === 'string')
+      this.challengedByRegion.set(region, (this.challengedByRegion.get(region) ?? 0) + 1);
+    return row(e.type, 'challenged', { ...extra, ...(typeof region === 'string' ? { region } : {}) });
+  }
+
+  /** After the close: published tallies, decryptions and results against the node's own tallies. */
+  private async checkRecord(ctx: CheckContext): Promise<void> {
+    const election = this.election;
+    if (election === undefined || this.manifestIndex === undefined) return;
+    const failures: CheckFailure[] = [];
+    // E.6: the published tallies are the node's aggregates.
+    for (const [region, p] of this.published.tally) {
+      const mine = this.tallies.get(region)?.toJson();
+      const theirs = p.body as RegionTallyJson;
+      if (mine === undefined) {
+        failures.push({ check: 'E.6', message: 'a tally of an unknown region', where: `region ${region}` });
+      } else if (
+        mine.ballots !== theirs.ballots ||
+        JSON.stringify(mine.aggregates) !== JSON.stringify(theirs.aggregates)
+      ) {
+        failures.push({
+          check: 'E.6',
+          message: `published tally (${theirs.ballots} ballots) is not the node's (${mine.ballots} ballots)`,
+          where: `region ${region}`,
+        });
+      }
+    }
+    // V.7, V.8: the record verifier on the published parts (its V.3–V.6 need the ballots: E.6 did that).
+    const report = await verifyRecord({
+      manifest: election.manifest,
+      ballots: [],
+      challenged: [],
+      tallies: [...this.published.tally.values()].map((p) => p.body),
+      decryptions: [...this.published.decryption.values()].map((p) => p.body),
+      results: [...this.published.result.values()].map((p) => p.body),
+    });
+    for (const c of report.checks) {
+      if (c.id === 'V.7' || c.id === 'V.8') failures.push(...c.failures);
+    }
+    // E.7: completeness, once any result is out.
+    if (this.published.result.size > 0) {
+      for (const [region, t] of this.tallies) {
+        if (t.ballots === 0) continue;
+        for (const kind of ['tally', 'decryption', 'result'] as const) {
+          if (!this.published[kind].has(region)) {
+            failures.push({ check: 'E.7', message: `no published ${kind}`, where: `region ${region}` });
+          }
+        }
+      }
+    }
+    const key = JSON.stringify(failures);
+    if (failures.length === 0 || key === this.recordChecked || ctx.replaying) {
+      this.recordChecked = key;
+      return;
+    }
+    this.recordChecked = key;
+    const published = [
+      ...this.published.tally.values(),
+      ...this.published.decryption.values(),
+      ...this.published.result.values(),
+    ].map((p) => p.index);
+    const indices = [this.manifestIndex, ...published];
+    await ctx.raise({
+      kind: 'record-invalid',
+      fingerprint: `record:${sha256Hex(new TextEncoder().encode(key))}`,
+      message: msg(
+        `опубликованные итоги не сходятся с журналом: ${failures.map((f) => `${f.check} ${f.where ?? ''}`).join('; ')}`,
+        `the published results do not agree with the ledger: ${failures.map((f) => `${f.check} ${f.where ?? ''}`).join('; ')}`,
+      ),
+      indices,
+      election: {
+        manifest: 0,
+        entry: indices.length > 1 ? 1 : 0,
+        published: published.map((_, i) => i + 1),
+        failures,
+      },
+    });
+  }
+
+  private async alarm(
+    ctx: CheckContext,
+    index: number,
+    fingerprint: string,
+    failures: readonly CheckFailure[],
+    prior?: number,
+  ): Promise<void> {
+    const m = this.manifestIndex;
+    const indices = [
+      ...(m === undefined || m === index ? [] : [m]),
+      index,
+      ...(prior === undefined ? [] : [prior]),
+    ];
+    const entryAt = m === undefined || m === index ? 0 : 1;
+    const list = failures.map((f) => `${f.check}: ${f.message}`).join('; ');
+    await ctx.raise({
+      kind: 'invalid-entry',
+      fingerprint,
+      message: msg(
+        `журнал принял недопустимую запись ${index}: ${list}`,
+        `the log accepted an invalid entry ${index}: ${list}`,
+      ),
+      indices,
+      election: {
+        ...(m === undefined || m === index ? {} : { manifest: 0 }),
+        entry: entryAt,
+        ...(prior === undefined ? {} : { prior: entryAt + 1 }),
+        failures,
+      },
+    });
+  }
+}

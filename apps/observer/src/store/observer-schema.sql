@@ -1,0 +1,50 @@
+-- OpenDEG observer node storage (apps/observer/src/store/schema.ts). Idempotent. The replica of the
+-- log itself is in the ledger's tables (packages/ledger/src/postgres-schema.sql).
+
+-- Alarms with their evidence (also saved as a file anyone can re-check).
+CREATE TABLE IF NOT EXISTS observer_alarm (
+  id             bigserial PRIMARY KEY,
+  origin         text NOT NULL,
+  kind           text NOT NULL CHECK (kind IN ('fork', 'shrink', 'rewritten-entry', 'missing-entry',
+                                               'tiles-invalid', 'invalid-entry', 'record-invalid')),
+  detected_ms    bigint NOT NULL CHECK (detected_ms >= 0),
+  message_ru     text NOT NULL,
+  message_en     text NOT NULL,
+  -- The same misbehaviour seen again (every poll until it is fixed) is one alarm.
+  fingerprint    text NOT NULL,
+  evidence       jsonb NOT NULL,
+  evidence_file  text,
+  UNIQUE (origin, fingerprint)
+);
+
+-- What the election checker made of each verified entry: no personal data, only what the ledger
+-- shows (type, region, tracker) and the node's verdict.
+CREATE TABLE IF NOT EXISTS observer_entry (
+  origin        text NOT NULL,
+  idx           bigint NOT NULL CHECK (idx >= 0),
+  type          text NOT NULL,
+  status        text NOT NULL CHECK (status IN ('manifest', 'counted', 'rejected', 'challenged',
+                                                'verification', 'published', 'other')),
+  region        text,
+  tracker       text CHECK (tracker ~ '^[0-9a-f]{64}$'),
+  tracker_code  text CHECK (tracker_code ~ '^[0-9]{4}(-[0-9]{4}){4}$'),
+  PRIMARY KEY (origin, idx)
+);
+CREATE INDEX IF NOT EXISTS observer_entry_tracker ON observer_entry (origin, tracker);
+CREATE INDEX IF NOT EXISTS observer_entry_tracker_code ON observer_entry (origin, tracker_code);
+
+-- The observation-room queue of P-11.10.4: one observer at the node at a time, an hour at most.
+CREATE TABLE IF NOT EXISTS observer_room_session (
+  id            bigserial PRIMARY KEY,
+  observer      text NOT NULL CHECK (length(observer) BETWEEN 1 AND 200),
+  state         text NOT NULL CHECK (state IN ('waiting', 'active', 'done', 'cancelled')),
+  queued_ms     bigint NOT NULL,
+  started_ms    bigint,
+  ends_ms       bigint,
+  finished_ms   bigint,
+  CHECK ((state = 'waiting') = (started_ms IS NULL)),
+  CHECK ((started_ms IS NULL) = (ends_ms IS NULL)),
+  CHECK (ends_ms IS NULL OR ends_ms - started_ms BETWEEN 0 AND 3600000)
+);
+-- At most one observer at the node.
+CREATE UNIQUE INDEX IF NOT EXISTS observer_room_one_active ON observer_room_session ((true)) WHERE state = 'active';
