@@ -1,0 +1,41 @@
+// The observer portal (P-10.2, P-10.8, P-10.10, P-11.10.2), public: live figures, the ledger
+// explorer, downloads and how to verify independently — one page per part.
+import { Page } from '../components/page.tsx';
+import { useI18n } from '../i18n.tsx';
+import { Link, useRoute } from '../router.tsx';
+import { FiguresPanel } from './figures-panel.tsx';
+import { LedgerExplorer } from './ledger-explorer.tsx';
+import { VerifyGuide } from './verify-guide.tsx';
+
+const PARTS = [
+  { to: '/observe', key: 'observe.part.figures' },
+  { to: '/observe/ledger', key: 'observe.part.ledger' },
+  { to: '/observe/verify', key: 'observe.part.verify' },
+] as const;
+
+export function ObservePage() {
+  const { t } = useI18n();
+  const { path } = useRoute();
+  return (
+    <Page title={t('observe.title')} lead={t('observe.lead')}>
+      <nav aria-label={t('observe.partsLabel')}>
+        <ul className="nav-list">
+          {PARTS.map((p) => (
+            <li key={p.to}>
+              <Link to={p.to} aria-current={path === p.to ? 'page' : undefined}>
+                {t(p.key)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {path === '/observe/ledger' ? (
+        <LedgerExplorer />
+      ) : path === '/observe/verify' ? (
+        <VerifyGuide />
+      ) : (
+        <FiguresPanel />
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,39 @@
+// Vite build of the web front end (issue 7). The packages it bundles (@opendeg/crypto and
+// @opendeg/election) are browser code, but @opendeg/election's index also re-exports its Node-only
+// parts (record files on disk, the Belenios archive and channel); the voting path never calls them,
+// so the Node built-ins they import resolve to a stub that throws if anything ever does. The same
+// for libsodium: the browser uses the noble backend, and libsodium's glue would double the bundle.
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const NODE_STUB = fileURLToPath(new URL('./src/node-stub.ts', import.meta.url));
+const LIBSODIUM_STUB = fileURLToPath(new URL('./src/libsodium-stub.ts', import.meta.url));
+
+function browserStubs(): Plugin {
+  return {
+    name: 'opendeg-browser-stubs',
+    enforce: 'pre',
+    resolveId(source) {
+      if (source === 'libsodium-wrappers-sumo') return LIBSODIUM_STUB;
+      return source.startsWith('node:') ? NODE_STUB : null;
+    },
+  };
+}
+
+const API = process.env.OPENDEG_API ?? 'http://127.0.0.1:3000';
+const proxied = ['/api', '/auth', '/esia', '/dev', '/log', '/health'];
+
+// Vite needs its config as the default export (the one default export of this app).
+export default defineConfig({
+  plugins: [browserStubs(), react()],
+  build: {
+    target: 'es2022',
+    manifest: true,
+    sourcemap: false,
+    chunkSizeWarningLimit: 1024,
+  },
+  server: {
+    proxy: Object.fromEntries(proxied.map((p) => [p, { target: API, changeOrigin: false }])),
+  },
+});
