@@ -53,6 +53,7 @@ export function trainingTemplate(options: TemplateOptions): ElectionConfig {
       voting: { firstDay: D, lastDay: day(2), opens: '08:00', closes: '20:00' },
       observers: { commissionListUntil: day(-4), portalFrom: day(-11), portalUntil: day(-4) },
       publicPage: `${day(-4)}T08:00`,
+      processingTime: '01:00',
     },
     keyGroups: [
       { id: 'main', closingNotBefore: '20:15' },

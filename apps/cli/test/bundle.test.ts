@@ -16,6 +16,8 @@ import { ParticipantListStore } from '@opendeg/db';
 import { useTestDatabase } from '@opendeg/db/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createHash } from 'node:crypto';
+import { configSha256Hex } from '@opendeg/server';
+import { addDays, trainingTemplate } from '../src/election-template.ts';
 import { expectNoStackTrace, run } from './run-cli.ts';
 
 const DAY = 86_400_000;
@@ -206,5 +208,128 @@ describe('opendeg bundle load', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('BUNDLE_FILE_MISMATCH');
     expect(await state()).toEqual(before);
+  });
+});
+
+describe('opendeg bundle load: the ballot source data (P-4.2)', () => {
+  const db = useTestDatabase();
+  // Voting a month from now: the ballot may still change (P-4.3).
+  const config = trainingTemplate({
+    votingFirstDay: addDays(new Date().toISOString().slice(0, 10), 30),
+    electionId: 'ballot-bundle',
+  });
+  const ballot = (version: number, ids: string[]) =>
+    JSON.stringify({
+      version,
+      title: 'Избирательный бюллетень',
+      instructions: 'Поставьте знак в квадрате справа от фамилии одного кандидата.',
+      candidates: ids.map((id) => ({ id, name: `Кандидат ${id}`, info: 'самовыдвижение' })),
+    });
+  let n = 0;
+  /** A signed bundle of the election with one list row and the given ballot file (if any). */
+  async function bundle(ballotJson: string | undefined, region = '16'): Promise<string> {
+    n++;
+    const source = path.join(dir, `ballot-source-${n}`);
+    await mkdir(path.join(source, 'lists'), { recursive: true });
+    await writeFile(
+      path.join(source, 'lists', `${region}.csv`),
+      encodeListCsv([
+        {
+          id: `b${n}`,
+          lastName: 'Гарипова',
+          firstName: 'Алсу',
+          birthDate: '1985-05-05',
+          address: 'г. Казань, ул. Баумана, д. 1',
+          phone: '+7 (917) 000-00-01',
+          passport: { series: '92 10', number: String(100000 + n) },
+          precinct: '1',
+        },
+      ]),
+    );
+    if (ballotJson !== undefined) {
+      await mkdir(path.join(source, 'ballot'), { recursive: true });
+      await writeFile(path.join(source, 'ballot', 'source.json'), ballotJson);
+    }
+    const out = `ballot-medium-${n}`;
+    const made = await run(
+      [
+        'bundle',
+        'make',
+        source,
+        '--election',
+        'ballot-bundle',
+        '--cert',
+        path.join(dir, 'dc.pem'),
+        '--key',
+        path.join(dir, 'dc.key'),
+        '--out',
+        path.join(dir, out),
+      ],
+      { env: { OPENDEG_KEY_PASSPHRASE: PASS } },
+    );
+    expect(made.code, made.stderr).toBe(0);
+    return out;
+  }
+  const load = (medium: string) =>
+    run(
+      [
+        'bundle',
+        'load',
+        path.join(dir, medium),
+        '--election',
+        'ballot-bundle',
+        '--root',
+        path.join(dir, 'root.pem'),
+      ],
+      { env: { DATABASE_URL: db.url } },
+    );
+  const state = async (): Promise<unknown> =>
+    (
+      await db.pool.query(
+        `SELECT (SELECT count(*) FROM participant_lists)::int AS lists,
+                (SELECT count(*) FROM loaded_bundles)::int AS bundles,
+                (SELECT coalesce(max(version), 0) FROM ballot_versions)::int AS ballot`,
+      )
+    ).rows[0];
+
+  test('P-4.2 P-3.2 the ballot’s source data load with the lists and are recorded with the bundle’s hash, as version 1', async () => {
+    await db.pool.query('INSERT INTO elections (id, kind, config, config_sha256) VALUES ($1, $2, $3, $4)', [
+      config.electionId,
+      config.kind,
+      JSON.stringify(config),
+      Buffer.from(configSha256Hex(config), 'hex'),
+    ]);
+    const medium = await bundle(ballot(1, ['k1', 'k2', 'k3']));
+    const r = await load(medium);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toContain('версия / version 1');
+    const rows = await db.pool.query<{ version: number; origin: string; same: boolean }>(
+      `SELECT v.version, v.origin, v.bundle_hash = b.hash AS same
+       FROM ballot_versions v JOIN loaded_bundles b ON b.hash = v.bundle_hash`,
+    );
+    expect(rows.rows).toEqual([{ version: 1, origin: 'bundle', same: true }]);
+    const audit = await db.pool.query<{ actor_role: string; details: { version: number } }>(
+      "SELECT actor_role, details FROM audit_events WHERE action = 'ballot.load'",
+    );
+    expect(audit.rows).toMatchObject([{ actor_role: 'system', details: { version: 1 } }]);
+  });
+
+  test('P-4.3 a bundle whose ballot does not follow the loaded version, or is not a ballot, loads nothing at all', async () => {
+    const before = await state();
+    expect(before).toEqual({ lists: 1, bundles: 1, ballot: 1 });
+    // Each run is a real process (two a case): two cases, one per kind of refusal.
+    for (const file of [ballot(3, ['k1']), '{"version": 2}']) {
+      const r = await load(await bundle(file, '54'));
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.stderr).toContain('ballot/source.json');
+      expectNoStackTrace(r);
+      expect(await state()).toEqual(before);
+    }
+  }, 240_000);
+
+  test('P-4.3 updated source data in a later bundle (a candidate withdrew) become version 2', async () => {
+    const r = await load(await bundle(ballot(2, ['k1', 'k3']), '54'));
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(await state()).toEqual({ lists: 2, bundles: 2, ballot: 2 });
   });
 });

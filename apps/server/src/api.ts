@@ -10,6 +10,13 @@ import type { roleSchemas } from './authz/routes.ts';
 import type { listSchemas } from './lists/routes.ts';
 import type { commissionSchemas } from './commission/decision-routes.ts';
 import type { observerSchemas } from './commission/observer-routes.ts';
+import type { votingSchemas } from './voting/routes.ts';
+import type { figuresSchemas } from './figures/routes.ts';
+import type { ballotSchemas } from './ballot/ballot-routes.ts';
+import type { premisesSchemas } from './premises/premises-routes.ts';
+import type { keySchemas } from './keys/ceremony-routes.ts';
+import type { manifestSchemas } from './keys/manifest-routes.ts';
+import type { boxSchemas } from './ballot-box/routes.ts';
 
 export type { ErrorBody, ErrorCode } from './errors.ts';
 export type { AccountClaims } from './identity/claims.ts';
@@ -19,6 +26,11 @@ export type { AssignmentView } from './authz/routes.ts';
 export type { ListRowView } from './lists/routes.ts';
 export type { DecisionView } from './commission/decision-routes.ts';
 export type { CommissionObserverView } from './commission/observer-routes.ts';
+export type { VotingStatusView } from './voting/routes.ts';
+export type { FiguresSnapshot } from './figures/figures.ts';
+export type { BallotVersionView } from './ballot/ballot-routes.ts';
+export type { PremisesView } from './premises/premises-routes.ts';
+export type { CeremonyView } from './keys/ceremony-routes.ts';
 export type { Role, StoredRole } from './authz/roles.ts';
 
 export interface Api {
@@ -76,6 +88,10 @@ export interface Api {
     body: Static<typeof commissionSchemas.keyParts.body>;
     response: Static<(typeof commissionSchemas.keyParts.response)[201]>;
   };
+  'POST /api/commission/observers-list': {
+    body: Static<typeof commissionSchemas.observersList.body>;
+    response: Static<(typeof commissionSchemas.observersList.response)[201]>;
+  };
   'GET /api/commission/decisions': { response: Static<(typeof commissionSchemas.decisions.response)[200]> };
   'POST /api/observers/commission': {
     body: Static<typeof observerSchemas.enterCommission.body>;
@@ -89,10 +105,76 @@ export interface Api {
     response: Static<(typeof observerSchemas.appointPortal.response)[201]>;
   };
   'GET /api/observers/portal': { response: Static<(typeof observerSchemas.listPortal.response)[200]> };
+  'GET /api/ballot/:region': {
+    params: Static<typeof ballotSchemas.region.params>;
+    query: Static<typeof ballotSchemas.region.querystring>;
+    response: Static<(typeof ballotSchemas.region.response)[200]>;
+  };
+  'GET /api/ballot/versions': { response: Static<(typeof ballotSchemas.versions.response)[200]> };
+  'POST /api/ballot/versions': {
+    body: Static<typeof ballotSchemas.update.body>;
+    response: Static<(typeof ballotSchemas.update.response)[201]>;
+  };
+  'GET /api/premises/:region': {
+    params: Static<typeof premisesSchemas.list.params>;
+    response: Static<(typeof premisesSchemas.list.response)[200]>;
+  };
+  'GET /api/premises/:region/history': {
+    params: Static<typeof premisesSchemas.history.params>;
+    response: Static<(typeof premisesSchemas.history.response)[200]>;
+  };
+  'POST /api/premises/:region': {
+    params: Static<typeof premisesSchemas.enter.params>;
+    body: Static<typeof premisesSchemas.enter.body>;
+    response: Static<(typeof premisesSchemas.enter.response)[201]>;
+  };
+  'PUT /api/premises/:region/:premisesId': {
+    params: Static<typeof premisesSchemas.change.params>;
+    body: Static<typeof premisesSchemas.change.body>;
+    response: Static<(typeof premisesSchemas.change.response)[200]>;
+  };
+  'GET /api/voting/status': { response: Static<(typeof votingSchemas.status.response)[200]> };
+  'GET /api/voting/conditions': { response: Static<(typeof votingSchemas.conditions.response)[200]> };
+  'POST /api/voting/conditions': {
+    body: Static<typeof votingSchemas.confirmConditions.body>;
+    response: Static<(typeof votingSchemas.confirmConditions.response)[200]>;
+  };
+  'POST /api/voting/code': { response: Static<(typeof votingSchemas.code.response)[200]> };
+  'POST /api/voting/code/confirm': {
+    body: Static<typeof votingSchemas.confirmCode.body>;
+    response: Static<(typeof votingSchemas.confirmCode.response)[200]>;
+  };
+  'POST /api/voting/credential': {
+    body: Static<typeof votingSchemas.credential.body>;
+    response: Static<(typeof votingSchemas.credential.response)[201]>;
+  };
+  'GET /api/figures': {
+    query: Static<typeof figuresSchemas.figures.querystring>;
+    response: Static<(typeof figuresSchemas.figures.response)[200]>;
+  };
+  /** Server-Sent Events: `figures` events, each a snapshot as GET /api/figures gives it. */
+  'GET /api/figures/stream': { query: Static<typeof figuresSchemas.stream.querystring>; response: string };
   'GET /dev/sms': {
     query: Static<typeof devSmsSchema.querystring>;
     response: Static<(typeof devSmsSchema.response)[200]>;
   };
+  'POST /api/keys/ceremonies': {
+    body: Static<typeof keySchemas.hold.body>;
+    response: Static<(typeof keySchemas.hold.response)[201]>;
+  };
+  'GET /api/keys/ceremonies': { response: Static<(typeof keySchemas.list.response)[200]> };
+  'POST /api/election/manifest': { response: Static<(typeof manifestSchemas.fix.response)[201]> };
+  'GET /api/election/manifest': { response: Record<string, unknown> };
+  'POST /api/box/ballots': { body: unknown; response: Static<(typeof boxSchemas.cast.response)[201]> };
+  'POST /api/box/challenged': {
+    body: unknown;
+    response: Static<(typeof boxSchemas.challenge.response)[201]>;
+  };
+  'GET /api/box/receipts/:tracker': {
+    params: Static<typeof boxSchemas.receipt.params>;
+    response: Static<(typeof boxSchemas.receipt.response)[200]>;
+  };
+  'GET /log/*': { response: Uint8Array };
 }
 
 export type ApiRoute = keyof Api;

@@ -36,6 +36,7 @@ import { identityStandIn } from './identity/stand-in.ts';
 import { applicationRoutes } from './applications/routes.ts';
 import { DevOutboxSms } from './sms/dev-outbox.ts';
 import { devSmsRoutes } from './sms/dev-routes.ts';
+import { devClockRoutes } from './dev/clock-routes.ts';
 import { allowedRoles, checkAllow, createAccessControl } from './authz/access.ts';
 import { bootstrapOperator } from './authz/bootstrap.ts';
 import type { Role } from './authz/roles.ts';
@@ -43,7 +44,17 @@ import { roleRoutes } from './authz/routes.ts';
 import { listRoutes } from './lists/routes.ts';
 import { commissionRoutes } from './commission/decision-routes.ts';
 import { observerRoutes } from './commission/observer-routes.ts';
-import type { AccountDirectory } from './deps.ts';
+import { closingRoutes } from './closing/routes.ts';
+import { votingRoutes } from './voting/routes.ts';
+import { figuresRoutes } from './figures/routes.ts';
+import { ballotRoutes } from './ballot/ballot-routes.ts';
+import { premisesRoutes } from './premises/premises-routes.ts';
+import { keyRoutes } from './keys/ceremony-routes.ts';
+import { manifestRoutes } from './keys/manifest-routes.ts';
+import { storedManifestSource } from './keys/manifest-store.ts';
+import { ballotBoxRoutes } from './ballot-box/routes.ts';
+import { votingWindows } from './ballot-box/voting-windows.ts';
+import { chooseAccountDirectory } from './identity/account-directory.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -99,14 +110,6 @@ function checkIssuer(issuer: string): void {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
     throw new Error(`identity issuer must use https: ${issuer}`);
   }
-}
-
-/** Confirmed accounts as the identity stand-in's register says; nothing known with an external provider. */
-function standInAccounts(provider: AppDeps['identity']['provider']): AccountDirectory {
-  const confirmed = new Map(
-    provider.kind === 'stand-in' ? provider.register.map((a) => [a.id, a.accountConfirmed] as const) : [],
-  );
-  return { confirmed: (subject) => Promise.resolve(confirmed.get(subject)) };
 }
 
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -244,7 +247,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       cookieKeys: provider.cookieKeys,
     });
   }
+  // Confirmed accounts for P-10.9: the stand-in's register, or what an external provider's logins said.
+  const accounts = chooseAccountDirectory(provider, {
+    given: deps.accounts,
+    pool: deps.db?.pool,
+    clock: deps.clock,
+  });
   await app.register(identityClient, {
+    ...(accounts.onLogin !== undefined ? { onLogin: accounts.onLogin } : {}),
     clock: deps.clock,
     store,
     sessionTtlSeconds: deps.identity.sessionTtlSeconds ?? 30 * 60,
@@ -287,6 +297,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // The participant lists (P-3.3–P-3.9) of the election the server runs. Without role assignments
   // nobody holds a role that may call them, but they exist, so the API is the same in every setup.
   const election = roles?.election ?? deps.applications?.election;
+  if (deps.devClock !== undefined) {
+    if (election?.config.kind !== 'training')
+      throw new Error('devClock: the scenario clock is only for a training run');
+    if (process.env.NODE_ENV !== 'production') await app.register(devClockRoutes, { clock: deps.devClock });
+  }
   if (db && election) {
     await app.register(listRoutes, { clock: deps.clock, pool: db.pool, election, accessControl });
     // The commission's decisions (P-1.4, P-5.4, P-5.6) and the observers (P-10.4, P-10.5, P-10.9).
@@ -296,8 +311,65 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       pool: db.pool,
       election,
       accessControl,
-      accounts: deps.accounts ?? standInAccounts(provider),
+      accounts: accounts.accounts,
     });
+    // The live figures (P-3.9, P-10.2, P-10.8), public.
+    await app.register(figuresRoutes, {
+      clock: deps.clock,
+      pool: db.pool,
+      election,
+      castCounts: deps.figures?.castCounts,
+      ...(deps.figures?.pollMs !== undefined ? { pollMs: deps.figures.pollMs } : {}),
+      ...(deps.figures?.refreshMs !== undefined ? { refreshMs: deps.figures.refreshMs } : {}),
+    });
+    // The ballot (P-4.1–P-4.5) and the premises for remote voting (P-3.7).
+    await app.register(ballotRoutes, { clock: deps.clock, pool: db.pool, election, accessControl });
+    await app.register(premisesRoutes, { clock: deps.clock, pool: db.pool, election, accessControl });
+    // The key ceremony (P-5.2–P-5.6), the manifest, and the ballot box (P-6.10) with the ledger's tiles.
+    if (deps.keys) {
+      await app.register(keyRoutes, {
+        clock: deps.clock,
+        pool: db.pool,
+        election,
+        accessControl,
+        keys: deps.keys,
+      });
+      await app.register(manifestRoutes, { clock: deps.clock, pool: db.pool, election, keys: deps.keys });
+    }
+    if (deps.ballotBox) {
+      await app.register(ballotBoxRoutes, {
+        pool: db.pool,
+        clock: deps.clock,
+        manifest: storedManifestSource(db.pool, election.id, deps.ballotBox.backend),
+        log: deps.ballotBox.log,
+        votingWindows: votingWindows(election.config),
+        ...(deps.ballotBox.maxBatch === undefined ? {} : { maxBatch: deps.ballotBox.maxBatch }),
+        ...(deps.ballotBox.validationWorkers === undefined
+          ? {}
+          : { validationWorkers: deps.ballotBox.validationWorkers }),
+        ...(deps.ballotBox.backend === undefined ? {} : { backend: deps.ballotBox.backend }),
+        ...(deps.ballotBox.validationPreload === undefined
+          ? {}
+          : { validationPreload: deps.ballotBox.validationPreload }),
+      });
+    }
+    // The close of voting: final lists, decryption, protocol (P-7), hand-over (P-8), retention (P-9).
+    if (deps.closing) {
+      await app.register(closingRoutes, {
+        clock: deps.clock,
+        pool: db.pool,
+        election,
+        accessControl,
+        closing: deps.closing,
+      });
+    }
+  }
+
+  // The identity side of voting (P-6.3–P-6.9): status, conditions, SMS code, blind signature.
+  if (deps.voting) {
+    if (!db) throw new Error('voting needs the database (deps.db)');
+    if (deps.voting.codePepper.length < 32) throw new Error('voting.codePepper must have at least 32 bytes');
+    await app.register(votingRoutes, { clock: deps.clock, pool: db.pool, sessions, deps: deps.voting });
   }
 
   return app;

@@ -6,6 +6,12 @@
 import type pg from 'pg';
 import type { ApplicationsDeps, LoadedElection } from './applications/deps.ts';
 import type { IdentityDeps } from './identity/config.ts';
+import type { VotingDeps } from './voting/deps.ts';
+import type { FiguresDeps } from './figures/deps.ts';
+import type { ScenarioClock } from './dev/scenario-clock.ts';
+import type { KeysDeps } from './keys/deps.ts';
+import type { ClosingDeps } from './closing/closing-deps.ts';
+import type { BallotBoxAppDeps } from './ballot-box/deps.ts';
 
 /** The one source of time: training runs and tests compress or move it. */
 export interface Clock {
@@ -46,10 +52,37 @@ export interface AppDeps {
   roles?: RolesDeps;
   /**
    * Whether an account of the identity provider is confirmed, for appointing portal observers
-   * (P-10.9). Default with the identity stand-in: its register; with an external provider nothing
-   * is known unless this is given, and every portal appointment is refused as unconfirmed.
+   * (P-10.9). Default with the identity stand-in: its register; with an external provider and the
+   * database: the provider's `trusted` claim as each account's last login said it
+   * (identity/account-directory.ts); without the database nothing is known, and every portal
+   * appointment is refused as unconfirmed.
    */
   accounts?: AccountDirectory;
+  /** The identity side of voting (P-6.3–P-6.9): ballot access and blind signatures; needs `db`. */
+  voting?: VotingDeps;
+  /** What the public figures (P-10.2, P-10.8) take from elsewhere: the ballot box's counts. */
+  figures?: FiguresDeps;
+  /**
+   * The scenario clock of a training run (dev/scenario-clock.ts), movable through /dev/clock; the same
+   * object should be `clock`. Refused for an election that is not a training run, and never served in
+   * production.
+   */
+  devClock?: ScenarioClock;
+  /**
+   * The key ceremony (P-5.2–P-5.6) and the election manifest: the ledger they are entered into, the
+   * ballot's source data and the issuers' public keys; needs `db` and the election (`roles`).
+   */
+  keys?: KeysDeps;
+  /**
+   * The ballot box (P-6.10) in this process: the log it sequences (its own note key); needs `db`, the
+   * election and `keys` (its manifest). It may instead run alone (ballot-box/app.ts).
+   */
+  ballotBox?: BallotBoxAppDeps;
+  /**
+   * The close of voting (P-7–P-9): where the manifest, the closed tallies, the cast counts and the
+   * ballot come from, and the roots of members' certificates; needs `db` and the election.
+   */
+  closing?: ClosingDeps;
 }
 
 /**

@@ -4,9 +4,12 @@
 // election is the configuration file ELECTION_CONFIG (default in development: dev/election.json).
 // BOOTSTRAP_OPERATOR_SUB (an account's OIDC sub) makes that account the election's first operator
 // at start, who then assigns every other role through /api/admin/roles; unset it once done.
+// Beside the server runs the job worker (jobs/job-worker.ts, graphile-worker on the same database):
+// the daily processing of the applications at `schedule.processingTime` (P-2.6). JOBS=off leaves it
+// out, for a second server process when one worker is enough (any number may run).
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { migrate, openDatabase, redactUrl } from '@opendeg/db';
+import { createPool, migrate, openDatabase, redactUrl } from '@opendeg/db';
 import type { ElectionConfig } from '@opendeg/deg';
 import { buildApp } from './app.ts';
 import { systemClock } from './deps.ts';
@@ -17,6 +20,8 @@ import { ElectionConfigError, readElectionConfigFile, storeElection } from './el
 import { DevOutboxSms } from './sms/dev-outbox.ts';
 import { HttpSmsGateway } from './sms/http-gateway.ts';
 import type { SmsGateway } from './sms/sms-gateway.ts';
+import { IssuerKeys } from './voting/issuer-keys.ts';
+import { startJobWorker, type JobWorker } from './jobs/job-worker.ts';
 
 function env(name: string): string | undefined {
   const value = process.env[name];
@@ -124,6 +129,19 @@ if (smsUrl !== undefined) {
   sms = new DevOutboxSms(db.pool, systemClock);
 }
 const operatorToken = env('OPERATOR_TOKEN');
+
+// The secret the regions' issuer keys are sealed under (ISSUER_KEY_SECRET, base64, at least 32
+// bytes): production must keep it across restarts and processes. In development a fixed, published
+// secret keeps the keys made before a restart usable; it protects nothing.
+const issuerSecretText = env('ISSUER_KEY_SECRET');
+const issuerKeySecret =
+  issuerSecretText !== undefined
+    ? Buffer.from(issuerSecretText, 'base64')
+    : production
+      ? fail('ISSUER_KEY_SECRET (base64, at least 32 bytes) must be set in production')
+      : Buffer.from('opendeg development issuer key seal, not a secret!');
+if (issuerKeySecret.length < 32) fail('ISSUER_KEY_SECRET must decode to at least 32 bytes');
+const issuerKeys = new IssuerKeys({ secret: issuerKeySecret, clock: systemClock });
 const bootstrapOperatorSub = env('BOOTSTRAP_OPERATOR_SUB');
 
 const app = await buildApp({
@@ -138,6 +156,7 @@ const app = await buildApp({
     ...(operatorToken !== undefined ? { operatorToken } : {}),
   },
   roles: { election, ...(bootstrapOperatorSub !== undefined ? { bootstrapOperatorSub } : {}) },
+  voting: { election, sms, codePepper, issuerKeys },
 });
 app.log.info(
   {
@@ -149,6 +168,25 @@ app.log.info(
   'election loaded',
 );
 
+// The worker's own pool: graphile-worker keeps a connection for LISTEN and must not starve the API.
+const jobsPool = env('JOBS') === 'off' ? undefined : createPool(db.url, { max: 4 });
+let jobs: JobWorker | undefined;
+if (jobsPool !== undefined) {
+  try {
+    jobs = await startJobWorker({
+      pool: jobsPool,
+      election,
+      clock: systemClock,
+      log: app.log.child({ component: 'jobs' }),
+    });
+  } catch (e) {
+    await app.close();
+    await jobsPool.end();
+    await db.close();
+    fail(`job worker: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 let closing = false;
 async function shutdown(signal: string): Promise<void> {
   if (closing) {
@@ -158,6 +196,9 @@ async function shutdown(signal: string): Promise<void> {
   closing = true;
   app.log.info({ signal }, 'shutting down');
   try {
+    // The worker finishes its running job first; then the server its last requests.
+    await jobs?.stop();
+    await jobsPool?.end();
     await app.close();
     // The pool ends after the last request; then the embedded server, if this process started it.
     await db.close();

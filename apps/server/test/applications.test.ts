@@ -469,6 +469,17 @@ describe('P-2.6 / P-2.7 processing and P-2.8 status', () => {
     expect(seen).not.toHaveProperty('address');
   });
 
+  test('P-3.7 P-2.8 an accepted voter is told they may vote only remotely; a rejected one is not', async () => {
+    const inside = await statusOf(await session(voters.inside));
+    const notice = inside.body.applications[0]?.notice;
+    expect(notice?.ru).toContain('только дистанционно');
+    expect(notice?.ru).toContain('на бумажном носителе');
+    expect(notice?.en).toContain('only remotely');
+    const outside = await statusOf(await session(voters.outside));
+    expect(outside.body.applications[0]?.status).toBe('rejected');
+    expect(outside.body.applications[0]).not.toHaveProperty('notice');
+  });
+
   test('P-2.8 the status feed needs a login and is empty for a voter who never filed', async () => {
     clock.set(IN_WINDOW);
     expect((await statusOf(new Browser())).status).toBe(401);

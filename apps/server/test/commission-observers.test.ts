@@ -161,7 +161,7 @@ describe('P-1.4 the deputy chairman and the secretary', () => {
     expect(decisions.body.decisions).toEqual([]);
   });
 
-  test('elected at the first meeting: recorded with each ballot, once; only the chairman records; no role is assigned', async () => {
+  test('P-1.4 elected at the first meeting: recorded with each ballot, once; only the chairman records; the elected member’s seat becomes the office', async () => {
     const body = {
       meeting: 1,
       deputy: { memberId: 'member-1', votes: ballot(9, 2) },
@@ -180,9 +180,28 @@ describe('P-1.4 the deputy chairman and the secretary', () => {
       expect(seen.status).toBe(200);
       expect(seen.body.decisions.map((d) => d.id)).toEqual(r.body.decisions.map((d) => d.id));
     }
-    // The member elected deputy still holds the role the operator assigned, and nothing more.
-    const roles = await call<{ roles: string[] }>(member, 'GET', '/api/roles/me');
-    expect(roles.body.roles.sort()).toEqual(['member', 'public', 'voter']);
+    // The member elected deputy holds the deputy's role from the next request, by the decision; the
+    // secretary, configured and elected so, keeps the assignment the operator made.
+    expect(r.body.roles).toEqual([expect.objectContaining({ memberId: 'member-1', role: 'deputy' })]);
+    const roles = await call<{ roles: string[]; assignments: { role: string; memberId?: string }[] }>(
+      member,
+      'GET',
+      '/api/roles/me',
+    );
+    expect(roles.body.roles.sort()).toEqual(['deputy', 'public', 'voter']);
+    expect(roles.body.assignments).toEqual([
+      expect.objectContaining({ role: 'deputy', memberId: 'member-1' }),
+    ]);
+    const kept = await call<{ roles: string[] }>(secretary, 'GET', '/api/roles/me');
+    expect(kept.body.roles.sort()).toEqual(['public', 'secretary', 'voter']);
+    const seats = await db.pool.query<{ role: string; source: string; decision: boolean; revoked: boolean }>(
+      `SELECT role, source, decision_id IS NOT NULL AS decision, revoked_at IS NOT NULL AS revoked
+       FROM role_assignments WHERE member_id = 'member-1' ORDER BY assigned_at, revoked_at NULLS LAST`,
+    );
+    expect(seats.rows).toEqual([
+      { role: 'member', source: 'operator', decision: false, revoked: true },
+      { role: 'deputy', source: 'decision', decision: true, revoked: false },
+    ]);
     const audit = await db.pool.query<{ disposition: string; details: { failure?: string } }>(
       "SELECT disposition, details FROM audit_events WHERE action = 'commission.officers' ORDER BY at, event_id",
     );
@@ -201,6 +220,42 @@ describe('P-1.4 the deputy chairman and the secretary', () => {
       'COMMISSION_NO_MAJORITY',
       'COMMISSION_SAME_PERSON',
     ]);
+  });
+});
+
+describe('P-1.4 the seats after the decision', () => {
+  test('P-1.4 a seat the operator assigns after the decision takes the office the meeting elected, in one call; the configured role is refused', async () => {
+    const mine = await call<{ assignments: { id: string; role: string }[] }>(member, 'GET', '/api/roles/me');
+    const seat = mine.body.assignments[0];
+    expect(seat?.role).toBe('deputy');
+    const revoked = await call(operator, 'DELETE', `/api/admin/roles/${seat?.id ?? ''}`);
+    expect(revoked.status).toBe(200);
+    const asMember = await call(operator, 'POST', '/api/admin/roles', {
+      subject: member.id,
+      role: 'member',
+      memberId: 'member-1',
+    });
+    expect(refusal(asMember)).toBe('422 ROLE_ASSIGNMENT_INVALID');
+    const asDeputy = await call(operator, 'POST', '/api/admin/roles', {
+      subject: member.id,
+      role: 'deputy',
+      memberId: 'member-1',
+    });
+    expect(asDeputy.status, JSON.stringify(asDeputy.body)).toBe(201);
+    const roles = await call<{ roles: string[] }>(member, 'GET', '/api/roles/me');
+    expect(roles.body.roles.sort()).toEqual(['deputy', 'public', 'voter']);
+  });
+
+  test('P-1.4 the change of a seat is audited by ids and role names, with no account', async () => {
+    const audit = await db.pool.query<{ actor_role: string; details: Record<string, unknown> }>(
+      "SELECT actor_role, details FROM audit_events WHERE action = 'role.assign_by_decision'",
+    );
+    expect(audit.rows).toHaveLength(1);
+    expect(audit.rows[0]).toMatchObject({
+      actor_role: 'chairman',
+      details: { memberId: 'member-1', role: 'deputy', from: 'member' },
+    });
+    expect(JSON.stringify(audit.rows)).not.toContain(member.id);
   });
 });
 
@@ -283,6 +338,72 @@ describe('P-10.4 P-10.5 commission observers (Appendix 7)', () => {
     });
     for (const who of [cec, observer, operator])
       expect(refusal(await call(who, 'GET', '/api/observers/commission'))).toBe('403 FORBIDDEN');
+  });
+});
+
+describe('P-10.4 P-10.5 the commission’s decision on a candidate’s observers', () => {
+  type ObserversList = Api['POST /api/commission/observers-list'];
+  const decideObservers = (body: ObserversList['body'], who = chairman) =>
+    call<ObserversList['response']>(who, 'POST', '/api/commission/observers-list', body);
+  const idsOf = async (candidateId: string): Promise<string[]> => {
+    const r = await call<CommissionObservers>(chairman, 'GET', '/api/observers/commission');
+    return r.body.observers.filter((o) => o.candidateId === candidateId).map((o) => o.id);
+  };
+
+  test('P-10.5 refused: an observer not entered for the candidate, one twice, no majority; only the chairman records', async () => {
+    const a = await idsOf('cand-a');
+    const [b] = await idsOf('cand-b');
+    expect(a).toHaveLength(3);
+    const good = { meeting: 3, candidateId: 'cand-a', observerIds: a, votes: ballot(8, 0) };
+    expect(refusal(await decideObservers({ ...good, observerIds: [b ?? ''] }))).toBe(
+      '422 COMMISSION_OBSERVERS_UNKNOWN',
+    );
+    expect(
+      refusal(await decideObservers({ ...good, observerIds: ['00000000-0000-4000-8000-000000000000'] })),
+    ).toBe('422 COMMISSION_OBSERVERS_UNKNOWN');
+    expect(refusal(await decideObservers({ ...good, observerIds: [a[0] ?? '', a[0] ?? ''] }))).toBe(
+      '422 COMMISSION_OBSERVERS_UNKNOWN',
+    );
+    expect(refusal(await decideObservers({ ...good, votes: ballot(6, 0) }))).toBe(
+      '422 COMMISSION_NO_MAJORITY',
+    );
+    expect(refusal(await decideObservers({ ...good, votes: ballot(8, 5) }))).toBe(
+      '422 COMMISSION_BAD_VOTE_COUNT',
+    );
+    expect(refusal(await decideObservers(good, secretary))).toBe('403 FORBIDDEN');
+  });
+
+  test('P-10.4 P-10.5 the candidate’s observers admitted by decision, once; the decision is seen by those who attend', async () => {
+    const a = await idsOf('cand-a');
+    const r = await decideObservers({
+      meeting: 3,
+      candidateId: 'cand-a',
+      observerIds: a,
+      votes: ballot(8, 1),
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.decision).toMatchObject({
+      kind: 'observers-list',
+      meeting: 3,
+      payload: { candidateId: 'cand-a', observerIds: a },
+      votes: ballot(8, 1),
+    });
+    const again = await decideObservers({
+      meeting: 4,
+      candidateId: 'cand-a',
+      observerIds: a.slice(0, 1),
+      votes: ballot(8, 1),
+    });
+    expect(refusal(again)).toBe('409 COMMISSION_DECISION_EXISTS');
+    const seen = await call<Decisions>(observer, 'GET', '/api/commission/decisions');
+    expect(seen.body.decisions.filter((d) => d.kind === 'observers-list').map((d) => d.id)).toEqual([
+      r.body.decision.id,
+    ]);
+    const audit = await db.pool.query<{ disposition: string; details: Record<string, unknown> }>(
+      "SELECT disposition, details FROM audit_events WHERE action = 'commission.observers_list' ORDER BY id",
+    );
+    expect(audit.rows.filter((x) => x.disposition === 'success')).toHaveLength(1);
+    expect(audit.rows.map((x) => x.details.failure ?? 'ok')).toContain('COMMISSION_DECISION_EXISTS');
   });
 });
 

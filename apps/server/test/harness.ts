@@ -6,7 +6,13 @@ import { buildApp, type App } from '../src/app.ts';
 import type { ApplicationsDeps } from '../src/applications/deps.ts';
 import type { AppDeps, Clock, HealthCheck, RolesDeps } from '../src/deps.ts';
 import type { ErrorBody } from '../src/errors.ts';
+import type { ScenarioClock } from '../src/dev/scenario-clock.ts';
 import { generateRegister, type RegisterAccount } from '../src/identity/register.ts';
+import type { VotingDeps } from '../src/voting/deps.ts';
+import type { FiguresDeps } from '../src/figures/deps.ts';
+import type { KeysDeps } from '../src/keys/deps.ts';
+import type { BallotBoxAppDeps } from '../src/ballot-box/deps.ts';
+import type { ClosingDeps } from '../src/closing/closing-deps.ts';
 
 export interface Server {
   app: App;
@@ -28,6 +34,18 @@ export interface ServerOptions {
   applications?: (register: RegisterAccount[]) => ApplicationsDeps;
   /** Role assignments of an election; needs `db`. */
   roles?: RolesDeps;
+  /** The identity side of voting, given the register the stand-in serves; needs `db`. */
+  voting?: (register: RegisterAccount[]) => VotingDeps;
+  /** The public figures' outside inputs (the ballot box's counts, poll intervals). */
+  figures?: FiguresDeps;
+  /** The scenario clock of a training run, served at /dev/clock (pass it as `clock` too). */
+  devClock?: ScenarioClock;
+  /** The key ceremony and the manifest (the ledger, ballot source, issuer keys); needs `db` and `roles`. */
+  keys?: KeysDeps;
+  /** The ballot box in this server; needs `keys`. */
+  ballotBox?: BallotBoxAppDeps;
+  /** The close of voting (P-7–P-9): its sources and the roots of members' certificates. */
+  closing?: ClosingDeps;
 }
 
 export const REFERENCE_DATE = new Date('2024-03-17T00:00:00Z');
@@ -52,6 +70,12 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
     ...(options.db ? { db: options.db } : {}),
     ...(options.applications ? { applications: options.applications(register) } : {}),
     ...(options.roles ? { roles: options.roles } : {}),
+    ...(options.voting ? { voting: options.voting(register) } : {}),
+    ...(options.figures ? { figures: options.figures } : {}),
+    ...(options.devClock ? { devClock: options.devClock } : {}),
+    ...(options.keys ? { keys: options.keys } : {}),
+    ...(options.ballotBox ? { ballotBox: options.ballotBox } : {}),
+    ...(options.closing ? { closing: options.closing } : {}),
   };
   const app = await buildApp(deps);
   options.extraRoutes?.(app);

@@ -26,7 +26,9 @@ import {
 import { readElectionConfigFile, storeElection } from '../src/elections/load-election.ts';
 import { generateRegister, type RegisterAccount } from '../src/identity/register.ts';
 import { DevOutboxSms } from '../src/sms/dev-outbox.ts';
+import { IssuerKeys } from '../src/voting/issuer-keys.ts';
 import { Browser, logIn, startServer, type Server } from './harness.ts';
+import { issuerKeyPairs, keysDeps, openTestLedger, type TestLedger } from './keys-fixture.ts';
 
 const db = useTestDatabase();
 const OPERATOR_TOKEN = 'operator-token-for-role-matrix-0123456789';
@@ -151,10 +153,178 @@ const SAMPLES: Record<string, Sample> = {
     body: { appointer: { kind: 'party', id: 'matrix-party' }, subject: 'matrix-unknown-account' },
   },
   'GET /api/observers/portal': { allow: PERMISSIONS.viewPortalObservers },
+  // No such observers: allowed callers get 422 COMMISSION_OBSERVERS_UNKNOWN, never 401/403.
+  'POST /api/commission/observers-list': {
+    allow: PERMISSIONS.recordCommissionDecisions,
+    body: {
+      meeting: 2,
+      candidateId: 'matrix-candidate',
+      observerIds: [randomUUID()],
+      votes: { for: 7, against: 0 },
+    },
+  },
+  // No ballot loaded: 404 BALLOT_NOT_FOUND (or 409 BALLOT_NOT_AVAILABLE outside voting), never 401/403.
+  'GET /api/ballot/:region': { allow: ['public'], path: '/api/ballot/16?lang=tt' },
+  'GET /api/ballot/versions': { allow: PERMISSIONS.viewBallotAnyTime },
+  'POST /api/ballot/versions': {
+    allow: PERMISSIONS.loadBallot,
+    body: {
+      reason: 'withdrawn',
+      candidateId: 'matrix-b',
+      source: {
+        version: 2,
+        title: 'Бюллетень',
+        instructions: 'Отметьте одного',
+        candidates: [{ id: 'matrix-a', name: 'А', info: '' }],
+      },
+    },
+  },
+  // The premises (P-3.7): published by now; entering them after voting ended is 409 VOTING_ENDED.
+  'GET /api/premises/:region': { allow: ['public'], path: '/api/premises/16' },
+  'GET /api/premises/:region/history': { allow: ['public'], path: '/api/premises/16/history' },
+  'POST /api/premises/:region': {
+    allow: PERMISSIONS.enterPremises,
+    path: '/api/premises/16',
+    body: {
+      name: 'Зал',
+      address: 'г. Казань',
+      equipment: 'Терминал',
+      hours: [{ day: '2026-09-18', opens: '08:00', closes: '20:00' }],
+    },
+  },
+  'PUT /api/premises/:region/:premisesId': {
+    allow: PERMISSIONS.enterPremises,
+    path: `/api/premises/16/${randomUUID()}`,
+    body: {
+      name: 'Зал',
+      address: 'г. Казань',
+      equipment: 'Терминал',
+      hours: [{ day: '2026-09-18', opens: '08:00', closes: '20:00' }],
+    },
+  },
+  // After the ceremony's deadline here (the clock is today's): allowed callers get 409, never 401/403.
+  'POST /api/keys/ceremonies': {
+    allow: PERMISSIONS.holdKeyCeremony,
+    body: {
+      keyGroup: 'main',
+      mode: 'dealer',
+      attendance: [{ kind: 'commission-member', memberId: 'chair', arrivedAt: '2026-01-01T00:00:00Z' }],
+      passphrases: [{ holder: 'chair', passphrase: 'matrix passphrase 1' }],
+    },
+  },
+  'GET /api/keys/ceremonies': { allow: PERMISSIONS.viewKeyCeremonies },
+  // No key yet: 409 MANIFEST_KEYS_MISSING; the public manifest is 404 until fixed.
+  'POST /api/election/manifest': { allow: PERMISSIONS.fixElectionManifest },
+  'GET /api/election/manifest': { allow: ['public'] },
+  // The ballot box is public (it does not know who); without a manifest it answers 409.
+  'POST /api/box/ballots': { allow: ['public'], body: {} },
+  'POST /api/box/challenged': { allow: ['public'], body: {} },
+  'GET /api/box/receipts/:tracker': { allow: ['public'], path: `/api/box/receipts/${'0'.repeat(64)}` },
+  'GET /log/*': { allow: ['public'], path: '/log/checkpoint' },
+  // Nobody here is on a list: every voter gets 422 NOT_ON_LIST (the texts and the status answer 200).
+  'GET /api/voting/status': { allow: ['voter'] },
+  'GET /api/voting/conditions': { allow: ['voter'] },
+  'POST /api/voting/conditions': { allow: ['voter'], body: { version: '0'.repeat(64) } },
+  'POST /api/voting/code': { allow: ['voter'], body: {} },
+  'POST /api/voting/code/confirm': { allow: ['voter'], body: { code: '000000' } },
+  'POST /api/voting/credential': { allow: ['voter'], body: { blindedMessage: 'AAAA' } },
+  // The public figures (P-10.2) and their stream (P-10.8): the stream's body is not read here.
+  'GET /api/figures': { allow: ['public'] },
+  'GET /api/figures/stream': { allow: ['public'] },
+  // The close of voting (P-7–P-9). No manifest nor tallies here: ordering the final lists succeeds
+  // once (the clock is past election night), the rest answer 404/409/422, never 401/403.
+  'POST /api/closing/certificates': {
+    allow: ['operator', 'chairman'],
+    body: { memberId: 'chair', certificate: 'A'.repeat(64) },
+  },
+  'GET /api/closing/certificates': { allow: [...COMMISSION_ROLES, 'operator'] },
+  'POST /api/closing/key-groups/:keyGroup/final-lists': {
+    allow: ['chairman'],
+    path: '/api/closing/key-groups/main/final-lists',
+  },
+  'GET /api/closing/key-groups/:keyGroup/final-lists': {
+    allow: PERMISSIONS.viewParticipantLists,
+    path: '/api/closing/key-groups/main/final-lists',
+  },
+  'POST /api/closing/key-groups/:keyGroup/final-lists/signatures': {
+    allow: ['chairman', 'secretary'],
+    path: '/api/closing/key-groups/main/final-lists/signatures',
+    body: { signature: 'A'.repeat(64) },
+  },
+  'POST /api/closing/key-groups/:keyGroup/final-lists/custody': {
+    allow: COMMISSION_ROLES,
+    path: '/api/closing/key-groups/main/final-lists/custody',
+    body: { medium: 'CD-R', place: 'сейф', bundleSha256: 'a'.repeat(64), placedAt: '2026-09-20T18:00:00Z' },
+  },
+  'POST /api/closing/key-groups/:keyGroup/decryption': {
+    allow: ['chairman'],
+    path: '/api/closing/key-groups/main/decryption',
+    body: { mode: 'threshold' },
+  },
+  'GET /api/closing/key-groups/:keyGroup/decryption': {
+    allow: ['public'],
+    path: '/api/closing/key-groups/main/decryption',
+  },
+  'GET /api/closing/key-groups/:keyGroup/decryption/tallies': {
+    allow: ['public'],
+    path: '/api/closing/key-groups/main/decryption/tallies',
+  },
+  'POST /api/closing/key-groups/:keyGroup/decryption/key-parts': {
+    allow: COMMISSION_ROLES,
+    path: '/api/closing/key-groups/main/decryption/key-parts',
+    body: { file: 'x'.repeat(16), passphrase: 'matrix' },
+  },
+  'POST /api/closing/key-groups/:keyGroup/decryption/shares': {
+    allow: COMMISSION_ROLES,
+    path: '/api/closing/key-groups/main/decryption/shares',
+    body: { index: 1, regions: {} },
+  },
+  'POST /api/closing/key-groups/:keyGroup/decryption/assembled': {
+    allow: ['chairman'],
+    path: '/api/closing/key-groups/main/decryption/assembled',
+    body: { parts: [{ file: 'x'.repeat(16), passphrase: 'matrix' }] },
+  },
+  'POST /api/closing/protocol/invalidations': {
+    allow: ['chairman'],
+    body: { region: '54', decision: 'Решение № 1', reason: 'Образец' },
+  },
+  'POST /api/closing/protocol': { allow: ['chairman'], body: { present: ['chair'] } },
+  'GET /api/closing/protocol/document': { allow: COMMISSION_ROLES },
+  'POST /api/closing/protocol/signatures': { allow: COMMISSION_ROLES, body: { signature: 'A'.repeat(64) } },
+  'POST /api/closing/protocol/reasons': {
+    allow: ['chairman'],
+    body: { memberId: 'chair', reason: 'Образец' },
+  },
+  'GET /api/closing/protocol': { allow: ['public'] },
+  'GET /api/closing/protocol/regions/:region/pdf': {
+    allow: ['public'],
+    path: '/api/closing/protocol/regions/16/pdf',
+  },
+  'GET /api/closing/results/:region': { allow: ['regional-commission'], path: '/api/closing/results/16' },
+  'POST /api/closing/results/custody': {
+    allow: COMMISSION_ROLES,
+    body: { medium: 'DVD-R', place: 'ЦОД', bundleSha256: 'a'.repeat(64), placedAt: '2026-09-21T00:00:00Z' },
+  },
+  'GET /api/closing/retention': { allow: [...COMMISSION_ROLES, 'operator', 'cec-member'] },
+  'POST /api/closing/destruction-acts': {
+    allow: ['chairman', 'operator'],
+    body: {
+      number: 'А-1',
+      items: ['keys'],
+      destroyedAt: '2026-09-21T00:00:00Z',
+      by: ['chair'],
+      method: 'перезапись',
+    },
+  },
+  'POST /api/closing/workstation-wipes': {
+    allow: ['operator'],
+    body: { workstation: 'АРМ № 1', wipedAt: '2026-09-21T00:00:00Z', method: 'удаление' },
+  },
 };
 
 let server: Server;
 let election: LoadedElection;
+let ledger: TestLedger;
 const browsers = new Map<Principal, Browser>();
 
 interface Result<T> {
@@ -174,6 +344,11 @@ async function call<T = ErrorBody>(
     headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
+  // An event stream never ends by itself: its status and headers are the answer.
+  if (response.headers.get('content-type')?.startsWith('text/event-stream') === true) {
+    await response.body?.cancel();
+    return { status: response.status, body: {} as T & Partial<ErrorBody> };
+  }
   const text = await response.text();
   let parsed: unknown = {};
   try {
@@ -209,6 +384,7 @@ const assign = (body: { subject: string; role: string; memberId?: string; region
 beforeAll(async () => {
   const clock = { now: () => new Date() };
   election = await storeElection(db.pool, config, clock.now());
+  ledger = await openTestLedger(db.newPool(), config.electionId);
   server = await startServer({
     clock,
     register,
@@ -222,6 +398,23 @@ beforeAll(async () => {
     }),
     // The first operator comes from the bootstrap; it assigns every other role by the admin route.
     roles: { election, bootstrapOperatorSub: holder('operator').id },
+    keys: keysDeps(ledger.ledger, await issuerKeyPairs(config)),
+    ballotBox: { log: ledger.ledger },
+    closing: {
+      sources: {
+        election: () => Promise.reject(new Error('the role matrix has no manifest')),
+        regionTally: () => Promise.resolve(undefined),
+        castCounts: () => Promise.resolve({}),
+        ballot: () => Promise.reject(new Error('the role matrix has no ballot')),
+      },
+      trustedRoots: [],
+    },
+    voting: () => ({
+      election,
+      sms: new DevOutboxSms(db.pool, clock),
+      codePepper: new Uint8Array(32).fill(9),
+      issuerKeys: new IssuerKeys({ secret: new Uint8Array(32).fill(3), bits: 2048, clock }),
+    }),
   });
   browsers.set('anonymous', new Browser());
   for (const p of PRINCIPALS) if (p !== 'anonymous') browsers.set(p, await loggedIn(holder(p)));
@@ -240,6 +433,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await server.close();
+  await ledger.ledger.close();
 });
 
 describe('role × route matrix', () => {
@@ -324,11 +518,17 @@ describe('the role model', () => {
     );
   });
 
-  test('P-10.6 P-10.7 commission observers view the lists and the decisions taken at the meetings they attend, and hold no other right', () => {
+  test('P-10.6 P-10.7 P-4.5 commission observers view the lists, the decisions taken at the meetings they attend and the ballot before voting, and hold no other right', () => {
     expect(PERMISSIONS.viewParticipantLists).toContain('commission-observer');
     expect(PERMISSIONS.viewCommissionDecisions).toContain('commission-observer');
+    expect(PERMISSIONS.viewBallotAnyTime).toContain('commission-observer');
     for (const [name, roles] of Object.entries(PERMISSIONS)) {
-      if (name !== 'viewParticipantLists' && name !== 'viewCommissionDecisions')
+      // P-4.5: they may also see the ballot outside the voting period, as every observer may.
+      if (
+        name !== 'viewParticipantLists' &&
+        name !== 'viewCommissionDecisions' &&
+        name !== 'viewBallotAnyTime'
+      )
         expect(roles, name).not.toContain('commission-observer');
     }
   });

@@ -72,6 +72,27 @@ const cases: [constraint: string, bad: () => Promise<PgFailure | undefined>][] =
   ['role_assignments_assigned_by_iff_operator', () => insert({ source: 'bootstrap' })],
   ['role_assignments_revoked_by_needs_revoked_at', () => insert({ revokedBy: 'operator-sub' })],
   ['role_assignments_time_order', () => insert({ revokedAt: '2026-07-31T10:00:00Z' })],
+  // 009: an assignment by the commission's decision names it, and is a deputy's, secretary's or member's.
+  [
+    'role_assignments_decision_iff_source',
+    () => insert({ source: 'decision', assignedBy: null, role: 'member', memberId: 'm1' }),
+  ],
+  [
+    'role_assignments_decision_roles',
+    async () => {
+      const decision = randomUUID();
+      await db.pool.query(
+        `INSERT INTO commission_decisions (id, election_id, kind, meeting, payload, votes_for, votes_against, decided_at)
+         VALUES ($1, 'deg-2026', 'observers-list', 1, '{}', 7, 0, now())`,
+        [decision],
+      );
+      return failure(
+        `INSERT INTO role_assignments (id, election_id, subject, role, member_id, source, decision_id, assigned_at)
+         VALUES ($1, 'deg-2026', 'sub-d', 'chairman', 'chair', 'decision', $2, now())`,
+        [randomUUID(), decision],
+      );
+    },
+  ],
 ];
 
 beforeAll(async () => {

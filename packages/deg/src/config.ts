@@ -92,6 +92,8 @@ export const ScheduleSchema = Type.Object(
     ),
     /** P-10.2 address of the public figures page published (reference zone). */
     publicPage: LocalTime,
+    /** P-2.6 the daily processing of the applications, at this time every day (reference zone); default 01:00. */
+    processingTime: Type.Optional(HourMinute),
   },
   { additionalProperties: false },
 );
@@ -140,6 +142,9 @@ export interface ConfigError {
 }
 
 export type ConfigResult = { ok: true; config: ElectionConfig } | { ok: false; errors: ConfigError[] };
+
+/** P-2.6: when the daily processing runs unless `schedule.processingTime` says otherwise (reference zone). */
+export const DEFAULT_PROCESSING_TIME = '01:00';
 
 /** P-1.4: the commission has 12 voting members. Training runs may use fewer. */
 export const COMMISSION_SIZE = 12;

@@ -5,13 +5,25 @@
  * medium with a SHA-256 manifest signed by the data centre's key (detached CMS). `verify` is the
  * commission's check before loading: the signature under the trusted root, the signer's role, the
  * election and every file. `load` then puts each region's list (`lists/<region>.csv`) into the
- * platform's database, compiled (P-3.3), and records the bundle's hash.
+ * platform's database, compiled (P-3.3), and records the bundle's hash together with the ballot's
+ * source data (`ballot/source.json`, P-4.2), when the bundle carries them, in one transaction.
  */
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { migrate, openDatabase, ParticipantListStore } from '@opendeg/db';
-import { makeBundle, openKeyFile, parseListCsv, verifyBundle } from '@opendeg/deg';
+import {
+  acceptBallotUpdate,
+  makeBundle,
+  openKeyFile,
+  parseElectionConfig,
+  parseListCsv,
+  verifyBundle,
+  type BallotSource,
+  type ElectionConfig,
+} from '@opendeg/deg';
+import { currentBallotSource, loadBallotVersion, parseBallotSourceFile, writeAudit } from '@opendeg/server';
+import type pg from 'pg';
 import { readBundleDirectory, writeBundleDirectory } from '@opendeg/deg/node';
 import { parseCommandArgs, takePositionals } from '../args.ts';
 import { badInput, CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli-io.ts';
@@ -148,6 +160,42 @@ export async function runBundleVerify(argv: readonly string[], ctx: CommandConte
 }
 
 const LIST_FILE = /^lists\/([A-Za-z0-9][A-Za-z0-9._-]{0,63})\.csv$/;
+/** P-4.2: the ballot's source data in the bundle (packages/deg BallotSource as JSON). */
+const BALLOT_FILE = 'ballot/source.json';
+
+/**
+ * P-4.2, P-4.3: the bundle's ballot source data, checked against the election and the version
+ * loaded before anything is written (deg acceptBallotUpdate: the next version, before voting starts).
+ */
+async function checkBallotFile(
+  pool: pg.Pool,
+  electionId: string,
+  bytes: Uint8Array | undefined,
+  now: Date,
+): Promise<{ config: ElectionConfig; source: BallotSource } | undefined> {
+  if (bytes === undefined) return undefined;
+  const refuse = (why: string): never => {
+    throw new CliError(EXIT_FAILED, `${BALLOT_FILE} не загружен / not loaded: ${why}`);
+  };
+  const parsed = parseBallotSourceFile(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  if (!parsed.ok) return refuse(parsed.problems.join('; '));
+  const stored = await pool.query<{ config: unknown }>('SELECT config FROM elections WHERE id = $1', [
+    electionId,
+  ]);
+  const config = parseElectionConfig(stored.rows[0]?.config);
+  if (!config.ok)
+    return refuse(
+      `конфигурация выборов ${electionId} не прочитана / the election's configuration is not usable`,
+    );
+  const accepted = acceptBallotUpdate(
+    config.config,
+    await currentBallotSource(pool, electionId),
+    parsed.source,
+    now,
+  );
+  if (!accepted.ok) return refuse(`${accepted.message.ru} / ${accepted.message.en} (${accepted.code})`);
+  return { config: config.config, source: parsed.source };
+}
 
 /**
  * P-3.2: verify, then load every region's list and record the bundle. Lists that already exist and a
@@ -209,6 +257,7 @@ export async function runBundleLoad(argv: readonly string[], ctx: CommandContext
         `списки уже составлены, добавлять нельзя (P-3.3) / lists already compiled, nobody may be added (P-3.3): ${existing.rows.map((r) => r.region).join(', ')}`,
       );
     }
+    const ballot = await checkBallotFile(db.pool, electionId, files.get(BALLOT_FILE), now);
     const store = new ParticipantListStore(db.pool, electionId);
     const loaded: string[] = [];
     for (const l of lists) {
@@ -236,21 +285,67 @@ export async function runBundleLoad(argv: readonly string[], ctx: CommandContext
       progress.finish();
       loaded.push(l.region);
     }
-    await db.pool.query(
-      'INSERT INTO loaded_bundles (hash, election_id, kind, manifest, signer, loaded_at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [
-        hash,
-        electionId,
-        checked.bundle.manifest.kind,
-        JSON.stringify(checked.bundle.manifest),
-        checked.signer.subject,
-        now,
-      ],
-    );
+    // The bundle's record and its ballot version land together (or neither does).
+    const client = await db.pool.connect();
+    let ballotVersion: number | undefined;
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        'INSERT INTO loaded_bundles (hash, election_id, kind, manifest, signer, loaded_at) VALUES ($1, $2, $3, $4, $5, $6)',
+        [
+          hash,
+          electionId,
+          checked.bundle.manifest.kind,
+          JSON.stringify(checked.bundle.manifest),
+          checked.signer.subject,
+          now,
+        ],
+      );
+      if (ballot !== undefined) {
+        const made = await loadBallotVersion(client, {
+          electionId,
+          config: ballot.config,
+          source: ballot.source,
+          at: now,
+          origin: { kind: 'bundle', bundleHash: checked.bundle.hash },
+        });
+        if (!made.ok) {
+          throw new CliError(
+            EXIT_FAILED,
+            `${BALLOT_FILE} не загружен / not loaded: ${made.message.ru} / ${made.message.en} (${made.code})` +
+              (loaded.length > 0 ? ` (списки загружены / lists loaded: ${loaded.join(', ')})` : ''),
+          );
+        }
+        ballotVersion = made.version.version;
+        // Who runs the command is not known here (chairman or operator, P-3.2): the system loads it.
+        await writeAudit(client, {
+          electionId,
+          at: now,
+          actorRole: 'system',
+          action: 'ballot.load',
+          disposition: 'success',
+          details: {
+            version: made.version.version,
+            origin: 'bundle',
+            bundleHash: checked.bundle.hash,
+            sha256: made.version.sha256Hex,
+          },
+        });
+      }
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
     ctx.io.stdout(
       [
         `✓ Пакет загружен / Bundle loaded: ${checked.bundle.hash}`,
         `  Списки / Lists: ${loaded.join(', ') || '—'}`,
+        ...(ballotVersion !== undefined
+          ? [`  Исходные данные бюллетеня / Ballot source data: версия / version ${ballotVersion}`]
+          : []),
         '',
       ].join('\n'),
     );

@@ -56,6 +56,15 @@ const STATUS_TEXT: Record<ApplicationSummary['status'], Static<typeof Message>> 
 // The texts of processApplication (P-2.6), by the reason code stored with the application.
 const REJECTION_TEXT = PROCESSING_REJECTIONS;
 
+/**
+ * P-3.7 (seed 004, 3.7): a voter included in the list who did not withdraw is excluded from the home
+ * precinct's list and may vote only remotely, with no paper ballot. Shown with an accepted application.
+ */
+export const REMOTE_ONLY_NOTICE: Static<typeof Message> = {
+  ru: 'Вы включены в список участников ДЭГ и можете проголосовать только дистанционно: избирательный бюллетень на бумажном носителе на участке вам не выдаётся. Проголосовать можно и в помещении, оборудованном для ДЭГ, — их список публикует избирательная комиссия вашего субъекта.',
+  en: 'You are on the list of remote voting participants and may vote only remotely: no paper ballot is issued to you at a precinct. You may also vote in a premises equipped for remote voting, listed by your regional commission.',
+};
+
 export const ApplicationView = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
@@ -73,6 +82,8 @@ export const ApplicationView = Type.Object(
     processedAt: Type.Optional(Type.String({ format: 'date-time' })),
     withdrawnAt: Type.Optional(Type.String({ format: 'date-time' })),
     rejection: Type.Optional(Type.Object({ code: Type.String(), message: Message })),
+    /** P-3.7: with an accepted application, that the voter may vote only remotely. */
+    notice: Type.Optional(Message),
   },
   { title: 'Application', additionalProperties: false },
 );
@@ -160,6 +171,7 @@ function view(electionId: string, a: ApplicationSummary): ApplicationView {
     ...(a.rejectionReason
       ? { rejection: { code: a.rejectionReason, message: REJECTION_TEXT[a.rejectionReason] } }
       : {}),
+    ...(a.status === 'accepted' ? { notice: REMOTE_ONLY_NOTICE } : {}),
   };
 }
 

@@ -105,6 +105,33 @@ export const PERMISSIONS = {
   appointPortalObservers: ['operator'],
   /** P-10.9: the operator and the chairman see who is appointed to the portal. */
   viewPortalObservers: ['operator', 'chairman'],
+  /**
+   * P-3.2, P-4.2, P-4.3: updated ballot source data come as the list data do, and are loaded by the
+   * chairman or, on the chairman's instruction, the operator (seed 004, 3.2).
+   */
+  loadBallot: ['chairman', 'operator'],
+  /**
+   * P-4.5: the ballot is public only during the voting period; the commission, CEC members, the
+   * observers and the operator who loads it see it, and its versions, at any time.
+   */
+  viewBallotAnyTime: [
+    ...COMMISSION_ROLES,
+    'cec-member',
+    'commission-observer',
+    'portal-observer',
+    'operator',
+  ],
+  /**
+   * P-3.7: the premises equipped for remote voting, entered by the secretary, who keeps the
+   * commission's documents, or the operator, who runs the platform's equipment.
+   */
+  enterPremises: ['secretary', 'operator'],
+  /** P-5.5: the chairman, or the secretary, holds the key ceremony and records who attended it. */
+  holdKeyCeremony: ['chairman', 'secretary'],
+  /** P-5.5: the ceremonies' records with their attendance (names of those present): the commission, the CEC. */
+  viewKeyCeremonies: [...COMMISSION_ROLES, 'cec-member'],
+  /** P-5.2, P-4.2: once every key group has its key and the ballot is loaded, the chairman fixes the manifest. */
+  fixElectionManifest: ['chairman'],
   /** Role administration: the operator assigns and revokes. */
   assignRoles: ['operator'],
   /** Role administration: the operator and the chairman see who holds which role. */

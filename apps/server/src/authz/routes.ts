@@ -14,6 +14,7 @@ import { writeAudit } from '../audit.ts';
 import type { Clock } from '../deps.ts';
 import { ApiError, Message } from '../errors.ts';
 import { withTransaction } from '../transaction.ts';
+import { electedOffices, seatRoles } from '../commission/officer-roles.ts';
 import type { AccessControl } from './access.ts';
 import {
   isCommissionRole,
@@ -51,7 +52,9 @@ export const AssignmentView = Type.Object(
   {
     ...MyAssignment.properties,
     subject: Type.String({ description: 'The account at the identity provider (OIDC sub)' }),
-    source: Type.Union([Type.Literal('operator'), Type.Literal('bootstrap')]),
+    source: Type.Union([Type.Literal('operator'), Type.Literal('bootstrap'), Type.Literal('decision')], {
+      description: "'decision': a seat's office from the commission's officers decision (P-1.4)",
+    }),
     revokedAt: Type.Optional(Type.String({ format: 'date-time' })),
   },
   { title: 'RoleAssignment', additionalProperties: false },
@@ -138,6 +141,8 @@ function view(a: RoleAssignment): AssignmentView {
 export function assignmentProblem(
   election: LoadedElection,
   a: { role: StoredRole; region?: string | undefined; memberId?: string | undefined },
+  /** Each seat's role after the officers' decision (commission/officer-roles.ts), when there is one. */
+  seats?: ReadonlyMap<string, { role: StoredRole }>,
 ): { code: string; message: Static<typeof Message> } | undefined {
   if (isCommissionRole(a.role)) {
     if (a.memberId === undefined)
@@ -154,7 +159,7 @@ export function assignmentProblem(
         code: 'MEMBER_UNKNOWN',
         message: { ru: 'Такого члена комиссии нет', en: 'No such commission member' },
       };
-    if (member.role !== a.role)
+    if ((seats?.get(member.id)?.role ?? member.role) !== a.role)
       return {
         code: 'MEMBER_ROLE_MISMATCH',
         message: {
@@ -233,7 +238,11 @@ export const roleRoutes: FastifyPluginCallbackTypebox<RoleRoutesOptions> = (app,
       const { subject, role, region, memberId } = request.body;
       const now = clock.now();
       const scope = { role, region: region ?? null, memberId: memberId ?? null };
-      const problem = assignmentProblem(election, { role, region, memberId });
+      // P-1.4: a seat's role is the office the first meeting elected it to, where it did.
+      const seats = isCommissionRole(role)
+        ? seatRoles(election.config, await electedOffices(pool, electionId))
+        : undefined;
+      const problem = assignmentProblem(election, { role, region, memberId }, seats);
       if (problem !== undefined) {
         await writeAudit(pool, {
           electionId,

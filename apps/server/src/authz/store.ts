@@ -12,7 +12,7 @@ export interface RoleAssignment {
   role: StoredRole;
   region: string | null;
   memberId: string | null;
-  source: 'operator' | 'bootstrap';
+  source: 'operator' | 'bootstrap' | 'decision';
   assignedBy: string | null;
   assignedAt: Date;
   revokedAt: Date | null;
@@ -25,7 +25,7 @@ interface Row {
   role: StoredRole;
   region: string | null;
   member_id: string | null;
-  source: 'operator' | 'bootstrap';
+  source: 'operator' | 'bootstrap' | 'decision';
   assigned_by: string | null;
   assigned_at: Date;
   revoked_at: Date | null;

@@ -27,6 +27,11 @@ export interface IdentityClientOptions {
   publicUrl: () => string;
   relyingParty: () => RelyingParty;
   discover: () => Promise<oidc.Configuration>;
+  /**
+   * Called with each account read at login (identity/account-directory.ts records an external
+   * provider's `trusted` claim this way). A failure is logged; the login goes on.
+   */
+  onLogin?: (account: AccountClaims) => Promise<void>;
 }
 
 /**
@@ -285,6 +290,11 @@ export const identityClient: FastifyPluginCallbackTypebox<IdentityClientOptions>
         expiresAt: clock.now().getTime() + options.sessionTtlSeconds * 1000,
         account,
       });
+      if (options.onLogin !== undefined) {
+        await options.onLogin(account).catch((error: unknown) => {
+          request.log.error({ event: 'auth.login.record_failed', err: error }, 'login not recorded');
+        });
+      }
       setSessionCookie(reply, sessionId, options.sessionTtlSeconds);
       request.log.info({ event: 'auth.login.succeeded' }, 'login succeeded');
       return reply.redirect(login.returnTo, 303);
