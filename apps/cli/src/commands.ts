@@ -174,4 +174,36 @@ export const COMMANDS: readonly Command[] = [
     ],
     load: () => import('./commands/bundle.ts').then((m) => m.runBundleLoad),
   },
+  {
+    path: ['start'],
+    synopsis: '[--port 3000] [--api-port 3001] [--config FILE] [--scenario-start ISO] [--no-build]',
+    summary: {
+      ru: 'запустить всё с демонстрационной тренировкой',
+      en: 'start everything with the demo training run',
+    },
+    details: [
+      'Веб-интерфейс и API на одном адресе, встроенный PostgreSQL в ./data, имитация ЕСИА, SMS-ящик,',
+      'часы сценария (/dev/clock). Печатает адреса и учётные записи. То же, что npm start.',
+      'The web front end and the API on one origin, the embedded PostgreSQL in ./data, the identity',
+      'stand-in, the SMS outbox, the scenario clock (/dev/clock). Prints the addresses and logins. Same as npm start.',
+    ],
+    load: () => import('./commands/start.ts').then((m) => m.runStart),
+  },
+  {
+    path: ['observer'],
+    synopsis: 'follow|query|verify-evidence …',
+    summary: {
+      ru: 'узел наблюдателя: репликация, проверка, запросы (P-10.7)',
+      en: 'the observer node: replicate, verify, query (P-10.7)',
+    },
+    details: [
+      'Аргументы — как у opendeg-observer (apps/observer): follow <url> --log-key …, query <node> …,',
+      'verify-evidence <file>. Arguments as for opendeg-observer: follow, query, verify-evidence.',
+      'Код 1 — тревога / exit code 1: an alarm was raised (evidence saved).',
+    ],
+    load: () =>
+      import('@opendeg/observer/cli').then(
+        (m) => (argv: readonly string[], ctx: CommandContext) => m.main(argv, ctx.io),
+      ),
+  },
 ];

@@ -22,6 +22,21 @@ import { HttpSmsGateway } from './sms/http-gateway.ts';
 import type { SmsGateway } from './sms/sms-gateway.ts';
 import { IssuerKeys } from './voting/issuer-keys.ts';
 import { startJobWorker, type JobWorker } from './jobs/job-worker.ts';
+import { readFileSync } from 'node:fs';
+import { certificatesFromPem } from '@opendeg/deg';
+import {
+  ed25519NoteSigner,
+  formatVerifierKey,
+  Ledger,
+  PostgresLedgerStore,
+  SIG_TYPE_ED25519,
+} from '@opendeg/ledger';
+import { createHash } from 'node:crypto';
+import type { Clock } from './deps.ts';
+import { currentBallotSource } from './ballot/ballot-store.ts';
+import { castCounts } from './ballot-box/cast-counts.ts';
+import { storedClosingSources } from './closing/stored-sources.ts';
+import { ScenarioClock } from './dev/scenario-clock.ts';
 
 function env(name: string): string | undefined {
   const value = process.env[name];
@@ -56,6 +71,21 @@ function loadConfig(file: string): ElectionConfig {
   }
 }
 const config = loadConfig(configFile);
+
+// A training run outside production runs on a scenario clock that /dev/clock moves forward
+// (SCENARIO_START, an ISO instant, default now; SCENARIO_SPEED, default 1); everything else on the
+// system clock.
+const scenarioStart = env('SCENARIO_START');
+const devClock =
+  config.kind === 'training' && !production
+    ? new ScenarioClock({
+        start: scenarioStart !== undefined ? new Date(scenarioStart) : systemClock.now(),
+        speed: Number(env('SCENARIO_SPEED') ?? '1'),
+      })
+    : undefined;
+if (devClock !== undefined && Number.isNaN(devClock.now().getTime()))
+  fail('SCENARIO_START is not an ISO instant');
+const clock: Clock = devClock ?? systemClock;
 
 const port = Number(env('PORT') ?? '3000');
 const host = env('HOST') ?? '127.0.0.1';
@@ -112,7 +142,7 @@ await migrate(db.pool).catch(async (e: unknown) => {
   await db.close();
   fail(`migrations: ${e instanceof Error ? e.message : String(e)}`);
 });
-const election = await storeElection(db.pool, config, systemClock.now()).catch(async (e: unknown) => {
+const election = await storeElection(db.pool, config, clock.now()).catch(async (e: unknown) => {
   await db.close();
   fail(e instanceof Error ? e.message : String(e));
 });
@@ -126,7 +156,7 @@ if (smsUrl !== undefined) {
   await db.close();
   fail('SMS_GATEWAY_URL must be set in production');
 } else {
-  sms = new DevOutboxSms(db.pool, systemClock);
+  sms = new DevOutboxSms(db.pool, clock);
 }
 const operatorToken = env('OPERATOR_TOKEN');
 
@@ -141,11 +171,51 @@ const issuerKeySecret =
       ? fail('ISSUER_KEY_SECRET (base64, at least 32 bytes) must be set in production')
       : Buffer.from('opendeg development issuer key seal, not a secret!');
 if (issuerKeySecret.length < 32) fail('ISSUER_KEY_SECRET must decode to at least 32 bytes');
-const issuerKeys = new IssuerKeys({ secret: issuerKeySecret, clock: systemClock });
+const issuerKeys = new IssuerKeys({ secret: issuerKeySecret, clock });
+
+// The ballot box's ledger (one per election): its C2SP origin and Ed25519 note key. LEDGER_KEY_SEED
+// (base64, 32 bytes) must be kept in production; development derives a fixed, published one. The
+// verifier key is logged at start: observers need it to check checkpoints and receipts.
+const ledgerOrigin = env('LEDGER_ORIGIN') ?? `opendeg.local/${election.id}`;
+const ledgerSeedText = env('LEDGER_KEY_SEED');
+const ledgerSeed =
+  ledgerSeedText !== undefined
+    ? Buffer.from(ledgerSeedText, 'base64')
+    : production
+      ? fail('LEDGER_KEY_SEED (base64, 32 bytes) must be set in production')
+      : createHash('sha256').update(`opendeg development ledger key ${ledgerOrigin}`).digest();
+if (ledgerSeed.length !== 32) fail('LEDGER_KEY_SEED must decode to exactly 32 bytes');
+const ledgerSigner = ed25519NoteSigner(ledgerOrigin, new Uint8Array(ledgerSeed));
+const ledgerPool = createPool(db.url, { max: 4 });
+const ledgerOpened = await Ledger.open({
+  origin: ledgerOrigin,
+  signer: ledgerSigner,
+  store: await PostgresLedgerStore.open(ledgerPool, ledgerOrigin),
+});
+if (!ledgerOpened.ok) {
+  await ledgerPool.end();
+  await db.close();
+  fail(`ledger: ${ledgerOpened.error.message}`);
+}
+const ledger = ledgerOpened.value;
+
+// The native ristretto255 backend checks ballots several times faster; where the addon was not
+// built (no compiler at install), the libsodium backend does the same work.
+const native = await import('@opendeg/ristretto-native').then(
+  () => true,
+  () => false,
+);
+
+// Roots members' certificates must chain to (P-7.3, P-7.9): TRUSTED_ROOTS, a PEM file (the
+// accredited CA's root, or the commission's training CA). Without it no certificate can be imported
+// and nothing of the close can be signed.
+const rootsFile = env('TRUSTED_ROOTS');
+const trustedRoots = rootsFile !== undefined ? certificatesFromPem(readFileSync(rootsFile, 'utf8')) : [];
 const bootstrapOperatorSub = env('BOOTSTRAP_OPERATOR_SUB');
 
 const app = await buildApp({
-  clock: systemClock,
+  clock,
+  ...(devClock !== undefined ? { devClock } : {}),
   identity,
   db,
   applications: {
@@ -157,6 +227,22 @@ const app = await buildApp({
   },
   roles: { election, ...(bootstrapOperatorSub !== undefined ? { bootstrapOperatorSub } : {}) },
   voting: { election, sms, codePepper, issuerKeys },
+  keys: {
+    ledger,
+    ballotSource: async () => {
+      const source = await currentBallotSource(db.pool, election.id);
+      if (source === undefined) throw new Error('no ballot source data loaded yet (P-4.2)');
+      return source;
+    },
+    issuerKeys: (regions) => issuerKeys.issuerPublicKeys(db.pool, election.id, regions),
+  },
+  ballotBox: {
+    log: ledger,
+    ...(native ? { backend: 'native' as const, validationPreload: ['@opendeg/ristretto-native'] } : {}),
+    validationWorkers: Number(env('VALIDATION_WORKERS') ?? '0'),
+  },
+  figures: { castCounts: () => castCounts(db.pool, election.id) },
+  closing: { sources: storedClosingSources(db.pool, election.id), trustedRoots },
 });
 app.log.info(
   {
@@ -164,6 +250,9 @@ app.log.info(
     electionId: election.id,
     database: redactUrl(db.url),
     configSha256: election.sha256Hex,
+    ledgerVerifierKey: formatVerifierKey(ledgerOrigin, SIG_TYPE_ED25519, ledgerSigner.publicKey),
+    verificationBackend: native ? 'native' : 'libsodium',
+    scenarioClock: devClock !== undefined,
   },
   'election loaded',
 );
@@ -176,7 +265,7 @@ if (jobsPool !== undefined) {
     jobs = await startJobWorker({
       pool: jobsPool,
       election,
-      clock: systemClock,
+      clock,
       log: app.log.child({ component: 'jobs' }),
     });
   } catch (e) {
@@ -200,6 +289,8 @@ async function shutdown(signal: string): Promise<void> {
     await jobs?.stop();
     await jobsPool?.end();
     await app.close();
+    await ledger.close();
+    await ledgerPool.end();
     // The pool ends after the last request; then the embedded server, if this process started it.
     await db.close();
     process.exit(0);
