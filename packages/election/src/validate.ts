@@ -26,6 +26,7 @@
 
 import {
   BatchVerifier,
+  canonicalJsonBytes,
   checkAnswer,
   checkAnswerOpening,
   CryptoError,
@@ -40,10 +41,11 @@ import {
 } from './belenios-vote.ts';
 import {
   answerBounds,
-  ballotSigningMessage,
+  ballotSigningMessageFrom,
   CHALLENGED_FORMAT,
   marksToSelection,
   trackerOf,
+  trackerOfCanonical,
   VOTE_FORMAT,
 } from './ballot.ts';
 import type { BallotJson, ChallengedVoteJson, EncryptedVoteJson, Selection, Tracker } from './ballot.ts';
@@ -239,7 +241,9 @@ export async function validateBallot<E>(
   const decoded = decodeVote(election, o.vote, '$.vote');
   if (!decoded.ok) return { ok: false, failures: decoded.failures };
   const ballot = o as unknown as BallotJson;
-  const tracker = trackerOf(decoded.json);
+  // The vote's canonical bytes, once: for the tracker and inside the signed message.
+  const voteCanonical = canonicalJsonBytes(decoded.json);
+  const tracker = trackerOfCanonical(voteCanonical);
   const failures: CheckFailure[] = [];
   const g = election.group;
 
@@ -264,7 +268,7 @@ export async function validateBallot<E>(
       g,
       election.hash,
       credentialKey,
-      ballotSigningMessage(decoded.json, ballot.credential),
+      ballotSigningMessageFrom(voteCanonical, ballot.credential),
       signature,
     )
   ) {

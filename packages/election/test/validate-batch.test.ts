@@ -5,7 +5,8 @@
 // credential used twice in one call fails B.6 the second time; two key groups batch apart.
 import { describe, expect, test } from 'vitest';
 import { bytesToHex } from '@opendeg/crypto';
-import { castBallot, encryptVote } from '../src/ballot.ts';
+import { ballotSigningMessage, ballotSigningMessageFrom, castBallot, encryptVote } from '../src/ballot.ts';
+import { canonicalJsonBytes } from '@opendeg/crypto';
 import type { BallotJson, EncryptedVoteJson } from '../src/ballot.ts';
 import type { MembershipBranchJson } from '../src/codec.ts';
 import { setUpElection, vote } from '../src/testing/simulate.ts';
@@ -96,5 +97,15 @@ describe('validateBallots (batch verification of B.8 and B.9)', () => {
     const good = (await vote(sim, '39', [['a']])).ballot;
     const results = await validateBallots(sim.election, [{ vote: 1 }, null, good]);
     expect(results.map(checksOf)).toEqual([['B.1'], ['B.1'], []]);
+  });
+
+  test('the signed message spliced from the vote’s canonical bytes equals the RFC 8785 message', async () => {
+    for (const region of ['77', '39']) {
+      const b = (await vote(sim, region, [['a']])).ballot;
+      const spliced = ballotSigningMessageFrom(canonicalJsonBytes(b.vote), b.credential);
+      expect(Buffer.from(spliced).toString('utf8')).toBe(
+        Buffer.from(ballotSigningMessage(b.vote, b.credential)).toString('utf8'),
+      );
+    }
   });
 });
