@@ -8,12 +8,12 @@
 // The rules are packages/deg's (checkFiling, checkWithdrawal, issueCode/checkCode); this module
 // gathers their inputs — claims from the identity provider, the register's record — stores the
 // outcome with its audit row in one transaction, and logs an `event` without personal data.
+import { codeError } from '../sms/code-errors.ts';
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import {
-  CODE_MESSAGES,
   checkCode,
   checkFiling,
   checkWithdrawal,
@@ -27,7 +27,7 @@ import {
 import type { AccountClaims } from '../identity/claims.ts';
 import { requireAccount, type SessionReader } from '../identity/client.ts';
 import type { Clock } from '../deps.ts';
-import { ApiError, bilingual, Message, type ErrorCode } from '../errors.ts';
+import { ApiError, bilingual, Message } from '../errors.ts';
 import { writeAudit } from '../audit.ts';
 import { withTransaction } from '../transaction.ts';
 import type { ApplicationsDeps } from './deps.ts';
@@ -217,27 +217,6 @@ function refused(refusals: readonly DegRefusal[]): ApiError {
     'Заявление не может быть подано / The application cannot be filed',
     { refusals: refusals.map((r) => ({ code: r.code, message: { ru: r.message.ru, en: r.message.en } })) },
   );
-}
-
-function codeError(failure: CodeFailure): ApiError {
-  const message = bilingual(CODE_MESSAGES[failure.code]);
-  switch (failure.code) {
-    case 'RESEND_TOO_SOON':
-      return new ApiError('RESEND_TOO_SOON', 429, message, { retryAfterSeconds: failure.retryAfterSeconds });
-    case 'CODE_WRONG':
-      return new ApiError('CODE_WRONG', 422, message, { attemptsLeft: failure.attemptsLeft });
-    case 'CODE_EXPIRED':
-    case 'CODE_TOO_MANY_WRONG':
-    case 'CODE_USED':
-    case 'NO_CODE':
-      return new ApiError(failure.code satisfies ErrorCode, 422, message);
-    default:
-      return assertNever(failure);
-  }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected ${JSON.stringify(x)}`);
 }
 
 /** Every voter route: any logged-in account (authz/access.ts). */

@@ -20,6 +20,7 @@
 // without the blinding factor, which never leaves the device, so nothing here can be matched to
 // the credential the ballot box later sees, nor to the ballot. The ballot box keeps no account id.
 // Logs and audit rows name the region and codes, never the account, phone, code or messages.
+import { codeError } from '../sms/code-errors.ts';
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
@@ -27,7 +28,6 @@ import type pg from 'pg';
 import { CryptoError, fromBase64, toBase64 } from '@opendeg/crypto';
 import { blindSign } from '@opendeg/crypto/node';
 import {
-  CODE_MESSAGES,
   checkCode,
   EXCLUSION_TEXT,
   formatLocalRu,
@@ -35,7 +35,6 @@ import {
   region as regionOf,
   RESEND_INTERVAL_MS,
   votingWindow,
-  type CodeFailure,
   type ExclusionReason,
 } from '@opendeg/deg';
 import { CodeSent } from '../applications/routes.ts';
@@ -43,7 +42,7 @@ import { codeForUpdate, saveCode } from '../applications/store.ts';
 import { writeAudit } from '../audit.ts';
 import { unauthenticated } from '../authz/access.ts';
 import type { Clock } from '../deps.ts';
-import { ApiError, bilingual, Message, type ErrorCode } from '../errors.ts';
+import { ApiError, Message } from '../errors.ts';
 import type { AccountClaims } from '../identity/claims.ts';
 import type { SessionReader } from '../identity/client.ts';
 import { withTransaction } from '../transaction.ts';
@@ -230,27 +229,6 @@ function normalisePhone(phone: string | undefined): string | undefined {
   if (phone === undefined) return undefined;
   const digits = phone.replace(/\D/g, '');
   return /^7\d{10}$/.test(digits) ? `+${digits}` : undefined;
-}
-
-function codeError(failure: CodeFailure): ApiError {
-  const message = bilingual(CODE_MESSAGES[failure.code]);
-  switch (failure.code) {
-    case 'RESEND_TOO_SOON':
-      return new ApiError('RESEND_TOO_SOON', 429, message, { retryAfterSeconds: failure.retryAfterSeconds });
-    case 'CODE_WRONG':
-      return new ApiError('CODE_WRONG', 422, message, { attemptsLeft: failure.attemptsLeft });
-    case 'CODE_EXPIRED':
-    case 'CODE_TOO_MANY_WRONG':
-    case 'CODE_USED':
-    case 'NO_CODE':
-      return new ApiError(failure.code satisfies ErrorCode, 422, message);
-    default:
-      return assertNever(failure);
-  }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected ${JSON.stringify(x)}`);
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
