@@ -9,13 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { useTestDatabase } from '@opendeg/db/testing';
 import { ManualClock, type BallotSource } from '@opendeg/deg';
-import type { Api, ErrorBody } from '../src/api.ts';
+import type { Api } from '../src/api.ts';
 import type { LoadedElection } from '../src/applications/deps.ts';
 import { currentBallotSource, loadBallotVersion } from '../src/ballot/ballot-store.ts';
 import { readElectionConfigFile, storeElection } from '../src/elections/load-election.ts';
 import { generateRegister, type RegisterAccount } from '../src/identity/register.ts';
 import { withTransaction } from '../src/transaction.ts';
-import { Browser, logIn, requestJson, startServer, type ApiResult, type Server } from './harness.ts';
+import { refusal, Sessions, startServer, type Server } from './harness.ts';
 
 const db = useTestDatabase();
 const config = readElectionConfigFile(fileURLToPath(new URL('../dev/election.json', import.meta.url)));
@@ -36,45 +36,14 @@ const everyone = [operator, chairman, secretary, member, observer, voter];
 
 let server: Server;
 let election: LoadedElection;
-const browsers = new Map<RegisterAccount | 'anonymous', Browser>();
+const sessions = new Sessions(() => server.baseUrl, everyone);
+const { call, logInAll } = sessions;
+const at = (time: string, fn: () => Promise<void>): Promise<void> => sessions.at(clock, time, START, fn);
 
 type Update = Api['POST /api/ballot/versions'];
 type Versions = Api['GET /api/ballot/versions']['response'];
 type RegionBallot = Api['GET /api/ballot/:region']['response'];
 type Candidate = Update['body']['source']['candidates'][number];
-
-function call<T = ErrorBody>(
-  who: RegisterAccount | 'anonymous',
-  method: string,
-  url: string,
-  body?: unknown,
-): Promise<ApiResult<T>> {
-  const b = browsers.get(who);
-  if (b === undefined) throw new Error('not logged in');
-  return requestJson<T>(b, server.baseUrl, method, url, body);
-}
-const refusal = (r: ApiResult<unknown>): string => `${r.status} ${r.body.code ?? ''}`;
-
-async function logInAll(): Promise<void> {
-  browsers.set('anonymous', new Browser());
-  for (const a of everyone) {
-    const b = new Browser();
-    await logIn(b, server.baseUrl, a.id);
-    browsers.set(a, b);
-  }
-}
-
-/** Runs `fn` with the clock at `time`; sessions live 30 minutes of that clock, so everyone logs in again. */
-async function at(time: string, fn: () => Promise<void>): Promise<void> {
-  clock.set(time);
-  try {
-    await logInAll();
-    await fn();
-  } finally {
-    clock.set(START);
-    await logInAll();
-  }
-}
 
 const IVANOV = {
   id: 'c-ivanov',

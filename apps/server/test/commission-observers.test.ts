@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { useTestDatabase } from '@opendeg/db/testing';
 import { ManualClock } from '@opendeg/deg';
-import type { Api, ErrorBody } from '../src/api.ts';
+import type { Api } from '../src/api.ts';
 import type { LoadedElection } from '../src/applications/deps.ts';
 import { readElectionConfigFile, storeElection } from '../src/elections/load-election.ts';
 import { generateRegister, type RegisterAccount } from '../src/identity/register.ts';
-import { Browser, logIn, requestJson, startServer, type ApiResult, type Server } from './harness.ts';
+import { refusal, Sessions, startServer, type Server } from './harness.ts';
 
 const db = useTestDatabase();
 const config = readElectionConfigFile(fileURLToPath(new URL('../dev/election.json', import.meta.url)));
@@ -35,22 +35,9 @@ const unconfirmed = rest.find((a) => !a.accountConfirmed);
 
 let server: Server;
 let election: LoadedElection;
-const browsers = new Map<RegisterAccount, Browser>();
-
-type Result<T> = ApiResult<T>;
-
-function call<T = ErrorBody>(
-  a: RegisterAccount,
-  method: string,
-  url: string,
-  body?: unknown,
-): Promise<Result<T>> {
-  const b = browsers.get(a);
-  if (b === undefined) throw new Error('not logged in');
-  return requestJson<T>(b, server.baseUrl, method, url, body);
-}
-
-const refusal = (r: Result<unknown>): string => `${r.status} ${r.body.code ?? ''}`;
+const sessions = new Sessions(() => server.baseUrl, [operator, chairman, secretary, member, observer, cec]);
+const { call, logInAll } = sessions;
+const at = (time: string, fn: () => Promise<void>): Promise<void> => sessions.at(clock, time, START, fn);
 
 type Officers = Api['POST /api/commission/officers'];
 type KeyParts = Api['POST /api/commission/key-parts'];
@@ -86,26 +73,6 @@ const appoint = (
   subject: string,
   appointer: AppointPortal['body']['appointer'] = { kind: 'party', id: 'p-1' },
 ) => call<AppointPortal['response']>(operator, 'POST', '/api/observers/portal', { appointer, subject });
-
-async function logInAll(): Promise<void> {
-  for (const a of [operator, chairman, secretary, member, observer, cec]) {
-    const b = new Browser();
-    await logIn(b, server.baseUrl, a.id);
-    browsers.set(a, b);
-  }
-}
-
-/** Runs `fn` with the clock at `time`; sessions live 30 minutes of that clock, so everyone logs in again. */
-async function at(time: string, fn: () => Promise<void>): Promise<void> {
-  clock.set(time);
-  try {
-    await logInAll();
-    await fn();
-  } finally {
-    clock.set(START);
-    await logInAll();
-  }
-}
 
 beforeAll(async () => {
   expect(confirmedAccounts.length).toBeGreaterThanOrEqual(5);

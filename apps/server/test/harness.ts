@@ -259,3 +259,63 @@ export async function requestJson<T = ErrorBody>(
     headers: response.headers,
   };
 }
+
+/** "status CODE" of a refused call, for assertions that name both. */
+export const refusal = (r: ApiResult<unknown>): string => `${r.status} ${r.body.code ?? ''}`;
+
+/**
+ * The logged-in browsers of a test's accounts, and an anonymous one, against one server: each test
+ * file calls the API as the account whose rights it checks.
+ */
+export class Sessions {
+  readonly #browsers = new Map<RegisterAccount | 'anonymous', Browser>();
+  readonly #baseUrl: () => string;
+  readonly #accounts: readonly RegisterAccount[];
+
+  /** `baseUrl` is read at each call: the server starts after the file's constants are made. */
+  constructor(baseUrl: () => string, accounts: readonly RegisterAccount[]) {
+    this.#baseUrl = baseUrl;
+    this.#accounts = accounts;
+  }
+
+  /** Fresh sessions for every account (and a fresh anonymous browser). */
+  readonly logInAll = async (): Promise<void> => {
+    this.#browsers.set('anonymous', new Browser());
+    for (const a of this.#accounts) {
+      const b = new Browser();
+      await logIn(b, this.#baseUrl(), a.id);
+      this.#browsers.set(a, b);
+    }
+  };
+
+  readonly call = <T = ErrorBody>(
+    who: RegisterAccount | 'anonymous',
+    method: string,
+    url: string,
+    body?: unknown,
+  ): Promise<ApiResult<T>> => {
+    const b = this.#browsers.get(who);
+    if (b === undefined) throw new Error('not logged in');
+    return requestJson<T>(b, this.#baseUrl(), method, url, body);
+  };
+
+  /**
+   * Runs `fn` with `clock` at `time`, then sets it back to `start`; sessions live 30 minutes of that
+   * clock, so everyone logs in again each way.
+   */
+  async at(
+    clock: { set(to: string): void },
+    time: string,
+    start: string,
+    fn: () => Promise<void>,
+  ): Promise<void> {
+    clock.set(time);
+    try {
+      await this.logInAll();
+      await fn();
+    } finally {
+      clock.set(start);
+      await this.logInAll();
+    }
+  }
+}

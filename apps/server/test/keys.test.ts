@@ -25,12 +25,11 @@ import {
   parseManifest,
 } from '@opendeg/election';
 import { decodeEntry } from '@opendeg/ledger';
-import type { ErrorBody } from '../src/api.ts';
 import type { LoadedElection } from '../src/applications/deps.ts';
 import { storeElection } from '../src/elections/load-election.ts';
 import { generateRegister, type RegisterAccount } from '../src/identity/register.ts';
 import type { CeremonyView } from '../src/keys/ceremony-routes.ts';
-import { Browser, logIn, requestJson, startServer, type ApiResult, type Server } from './harness.ts';
+import { refusal, Sessions, startServer, type Server } from './harness.ts';
 import {
   BALLOT_SOURCE,
   issuerKeyPairs,
@@ -57,7 +56,8 @@ const [operator, chairman, secretary, member, observer, cec] = register as [
 let server: Server;
 let election: LoadedElection;
 let log: TestLedger;
-const browsers = new Map<RegisterAccount, Browser>();
+const sessions = new Sessions(() => server.baseUrl, [operator, chairman, secretary, member, observer, cec]);
+const { call, logInAll } = sessions;
 const HOLDERS = ['chair', 'member-1', 'holder-3'];
 const PASSPHRASES = ['корова-лампа-вторник-77', 'Sunflower-orbit-1919', 'третий держатель ключа'];
 const passphrases = HOLDERS.map((holder, i) => ({ holder, passphrase: PASSPHRASES[i] ?? '' }));
@@ -67,26 +67,6 @@ const secrets: string[] = [];
 interface HoldResult {
   ceremony: CeremonyView;
   files: { partIndex: number; holder: string; fileName: string; content: string; sha256: string }[];
-}
-
-function call<T = ErrorBody>(
-  a: RegisterAccount,
-  method: string,
-  url: string,
-  body?: unknown,
-): Promise<ApiResult<T>> {
-  const b = browsers.get(a);
-  if (b === undefined) throw new Error('not logged in');
-  return requestJson<T>(b, server.baseUrl, method, url, body);
-}
-const refusal = (r: ApiResult<unknown>): string => `${r.status} ${r.body.code ?? ''}`;
-
-async function logInAll(): Promise<void> {
-  for (const a of [operator, chairman, secretary, member, observer, cec]) {
-    const b = new Browser();
-    await logIn(b, server.baseUrl, a.id);
-    browsers.set(a, b);
-  }
 }
 
 const present = (at = '2026-09-10T08:30:00Z') => [

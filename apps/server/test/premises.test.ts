@@ -7,11 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { useTestDatabase } from '@opendeg/db/testing';
 import { ManualClock } from '@opendeg/deg';
-import type { Api, ErrorBody } from '../src/api.ts';
+import type { Api } from '../src/api.ts';
 import type { LoadedElection } from '../src/applications/deps.ts';
 import { readElectionConfigFile, storeElection } from '../src/elections/load-election.ts';
 import { generateRegister, type RegisterAccount } from '../src/identity/register.ts';
-import { Browser, logIn, requestJson, startServer, type ApiResult, type Server } from './harness.ts';
+import { refusal, Sessions, startServer, type Server } from './harness.ts';
 
 const db = useTestDatabase();
 const config = readElectionConfigFile(fileURLToPath(new URL('../dev/election.json', import.meta.url)));
@@ -32,43 +32,13 @@ const everyone = [operator, chairman, secretary, member, observer, voter];
 
 let server: Server;
 let election: LoadedElection;
-const browsers = new Map<RegisterAccount | 'anonymous', Browser>();
+const sessions = new Sessions(() => server.baseUrl, everyone);
+const { call, logInAll } = sessions;
+const at = (time: string, fn: () => Promise<void>): Promise<void> => sessions.at(clock, time, START, fn);
 
 type Enter = Api['POST /api/premises/:region'];
 type Change = Api['PUT /api/premises/:region/:premisesId'];
 type RegionList = Api['GET /api/premises/:region']['response'];
-
-function call<T = ErrorBody>(
-  who: RegisterAccount | 'anonymous',
-  method: string,
-  url: string,
-  body?: unknown,
-): Promise<ApiResult<T>> {
-  const b = browsers.get(who);
-  if (b === undefined) throw new Error('not logged in');
-  return requestJson<T>(b, server.baseUrl, method, url, body);
-}
-const refusal = (r: ApiResult<unknown>): string => `${r.status} ${r.body.code ?? ''}`;
-
-async function logInAll(): Promise<void> {
-  browsers.set('anonymous', new Browser());
-  for (const a of everyone) {
-    const b = new Browser();
-    await logIn(b, server.baseUrl, a.id);
-    browsers.set(a, b);
-  }
-}
-
-async function at(time: string, fn: () => Promise<void>): Promise<void> {
-  clock.set(time);
-  try {
-    await logInAll();
-    await fn();
-  } finally {
-    clock.set(START);
-    await logInAll();
-  }
-}
 
 const HOURS = [
   { day: '2026-09-18', opens: '08:00', closes: '20:00' },
