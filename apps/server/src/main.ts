@@ -7,12 +7,20 @@
 // Beside the server runs the job worker (jobs/job-worker.ts, graphile-worker on the same database):
 // the daily processing of the applications at `schedule.processingTime` (P-2.6). JOBS=off leaves it
 // out, for a second server process when one worker is enough (any number may run).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createPool, migrate, openDatabase, redactUrl } from '@opendeg/db';
-import type { ElectionConfig } from '@opendeg/deg';
+import { certificatesFromPem, type ElectionConfig } from '@opendeg/deg';
+import {
+  ed25519NoteSigner,
+  formatVerifierKey,
+  Ledger,
+  PostgresLedgerStore,
+  SIG_TYPE_ED25519,
+} from '@opendeg/ledger';
 import { buildApp } from './app.ts';
-import { systemClock } from './deps.ts';
+import { systemClock, type Clock } from './deps.ts';
 import type { IdentityDeps } from './identity/config.ts';
 import { generateRegister } from './identity/register.ts';
 import { standInVoterRegister } from './applications/voter-register.ts';
@@ -22,17 +30,6 @@ import { HttpSmsGateway } from './sms/http-gateway.ts';
 import type { SmsGateway } from './sms/sms-gateway.ts';
 import { IssuerKeys } from './voting/issuer-keys.ts';
 import { startJobWorker, type JobWorker } from './jobs/job-worker.ts';
-import { readFileSync } from 'node:fs';
-import { certificatesFromPem } from '@opendeg/deg';
-import {
-  ed25519NoteSigner,
-  formatVerifierKey,
-  Ledger,
-  PostgresLedgerStore,
-  SIG_TYPE_ED25519,
-} from '@opendeg/ledger';
-import { createHash } from 'node:crypto';
-import type { Clock } from './deps.ts';
 import { currentBallotSource } from './ballot/ballot-store.ts';
 import { castCounts } from './ballot-box/cast-counts.ts';
 import { storedClosingSources } from './closing/stored-sources.ts';
