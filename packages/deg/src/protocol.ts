@@ -122,31 +122,39 @@ function fail(code: ProtocolErrorCode, en: string, region?: string): never {
   throw new ProtocolError(code, { ru: PROTOCOL_MESSAGES_RU[code], en }, region);
 }
 
-/** Checks one region's numbers against each other and builds its Appendix 4 lines. */
-export function regionProtocol(ballot: BallotSource, r: RegionResults): RegionProtocol {
+/** The numbers of one region's protocol, as the control relations read them. */
+export type ProtocolCounts = Pick<
+  RegionResults,
+  'region' | 'onList' | 'issued' | 'cast' | 'invalid' | 'votes'
+>;
+
+/**
+ * Appendix 4's control relations (P-7.9), checked before anything is signed: whole counts ≥ 0,
+ * line 3 ≤ line 2, line 4 ≤ line 3, votes only for the ballot's candidates and for every one of them,
+ * and the candidates' votes plus line 4 make up line 3 (one mark on every valid ballot). Throws a
+ * ProtocolError naming the first relation that fails; the documents package maps these codes onto
+ * its own form errors, so there is one rule for the server, the forms and the observers.
+ */
+export function checkControlRelations(
+  candidates: readonly { readonly id: string }[],
+  r: ProtocolCounts,
+): void {
   const counts = [r.onList, r.issued, r.cast, r.invalid, ...Object.values(r.votes)];
   if (!counts.every(isCount))
     fail('NEGATIVE_COUNT', `${r.region}: every count is a whole number ≥ 0`, r.region);
   if (r.cast > r.issued) fail('CAST_EXCEEDS_ISSUED', `${r.region}: line 3 > line 2`, r.region);
   if (r.invalid > r.cast) fail('INVALID_EXCEEDS_CAST', `${r.region}: line 4 > line 3`, r.region);
-  const ids = new Set(ballot.candidates.map((c) => c.id));
+  const ids = new Set(candidates.map((c) => c.id));
   for (const id of Object.keys(r.votes)) {
     if (!ids.has(id))
       fail('UNKNOWN_CANDIDATE', `${r.region}: votes for "${id}", not on the ballot`, r.region);
   }
   let valid = 0;
-  const candidateLines: ProtocolLine[] = ballot.candidates.map((c, i) => {
+  for (const c of candidates) {
     const value = r.votes[c.id];
     if (value === undefined) fail('MISSING_CANDIDATE', `${r.region}: no count for "${c.id}"`, r.region);
     valid += value;
-    return {
-      line: 5 + i,
-      label: PROTOCOL_LABELS.candidate,
-      candidate: { id: c.id, name: c.name },
-      value,
-    };
-  });
-  // One mark on every valid ballot: the candidates' votes and the invalid ballots make up line 3.
+  }
   if (valid + r.invalid !== r.cast) {
     fail(
       'VOTES_DO_NOT_ADD_UP',
@@ -154,6 +162,17 @@ export function regionProtocol(ballot: BallotSource, r: RegionResults): RegionPr
       r.region,
     );
   }
+}
+
+/** Checks one region's numbers against each other and builds its Appendix 4 lines. */
+export function regionProtocol(ballot: BallotSource, r: RegionResults): RegionProtocol {
+  checkControlRelations(ballot.candidates, r);
+  const candidateLines: ProtocolLine[] = ballot.candidates.map((c, i) => ({
+    line: 5 + i,
+    label: PROTOCOL_LABELS.candidate,
+    candidate: { id: c.id, name: c.name },
+    value: r.votes[c.id] as number,
+  }));
   return {
     region: r.region,
     lines: [

@@ -14,10 +14,15 @@
  * to 3 − 4 (one mark on a valid ballot, as on the presidential ballot).
  */
 
-import type { ElectionConfig } from '@opendeg/deg';
+import {
+  checkControlRelations,
+  ProtocolError,
+  type ElectionConfig,
+  type ProtocolErrorCode,
+} from '@opendeg/deg';
 import type { Content, TableCell } from 'pdfmake';
 import type { Built, DocumentFailure, DocumentHeader } from './document.ts';
-import { DocumentError, documentHeader, failure, federalRegion, isCount } from './document.ts';
+import { DocumentError, documentHeader, failure, federalRegion } from './document.ts';
 import { numberToRussianWords } from './number-words.ts';
 import type { CommissionMember } from './officers.ts';
 import type { RenderedPart } from './participant-list.ts';
@@ -177,42 +182,48 @@ export function protocolMembers(
   return out.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role]);
 }
 
+/** deg's control-relation codes as this form reports them, with the relation named in both languages. */
+const RELATION_FAILURES: Readonly<Partial<Record<ProtocolErrorCode, readonly [string, string]>>> = {
+  CAST_EXCEEDS_ISSUED: ['строка 3 ≤ строка 2', 'line 3 ≤ line 2'],
+  INVALID_EXCEEDS_CAST: ['строка 4 ≤ строка 3', 'line 4 ≤ line 3'],
+  VOTES_DO_NOT_ADD_UP: ['строка 3 − строка 4 = сумма строк 5 и далее', 'line 3 − line 4 = sum of lines 5…'],
+};
+
+/** Appendix 4's control relations, by the one rule in @opendeg/deg (`checkControlRelations`). */
 function controlRelations(
   candidates: readonly BallotCandidate[],
   r: RegionResults,
 ): DocumentFailure | undefined {
-  const ids = new Set(candidates.map((c) => c.id));
-  const voted = Object.keys(r.votes);
-  if (ids.size !== candidates.length || voted.length !== ids.size || voted.some((id) => !ids.has(id))) {
-    return failure('CANDIDATES_MISMATCH', {
-      ru: 'Число голосов должно быть указано за каждого кандидата из бюллетеня, и только за них',
-      en: 'Votes must be given for each candidate on the ballot and for no one else',
+  const mismatch = failure('CANDIDATES_MISMATCH', {
+    ru: 'Число голосов должно быть указано за каждого кандидата из бюллетеня, и только за них',
+    en: 'Votes must be given for each candidate on the ballot and for no one else',
+  });
+  if (new Set(candidates.map((c) => c.id)).size !== candidates.length) return mismatch;
+  try {
+    checkControlRelations(candidates, {
+      region: '',
+      onList: r.onList,
+      issued: r.ballotsIssued,
+      cast: r.ballotsCast,
+      invalid: r.invalid,
+      votes: r.votes,
     });
-  }
-  const counts = [r.onList, r.ballotsIssued, r.ballotsCast, r.invalid, ...Object.values(r.votes)];
-  if (!counts.every(isCount)) {
-    return failure('BAD_COUNT', {
-      ru: 'Значения строк протокола — целые неотрицательные числа',
-      en: 'Protocol lines hold non-negative integers',
-    });
-  }
-  const sum = Object.values(r.votes).reduce((a, b) => a + b, 0);
-  const broken: [boolean, string][] = [
-    [r.ballotsCast > r.ballotsIssued, 'строка 3 ≤ строка 2 / line 3 ≤ line 2'],
-    [r.invalid > r.ballotsCast, 'строка 4 ≤ строка 3 / line 4 ≤ line 3'],
-    [
-      sum !== r.ballotsCast - r.invalid,
-      'строка 3 − строка 4 = сумма строк 5 и далее / line 3 − line 4 = sum of lines 5…',
-    ],
-  ];
-  const hit = broken.find(([b]) => b);
-  if (hit !== undefined) {
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof ProtocolError)) throw e;
+    if (e.code === 'UNKNOWN_CANDIDATE' || e.code === 'MISSING_CANDIDATE') return mismatch;
+    const relation = RELATION_FAILURES[e.code];
+    if (relation === undefined) {
+      return failure('BAD_COUNT', {
+        ru: 'Значения строк протокола — целые неотрицательные числа',
+        en: 'Protocol lines hold non-negative integers',
+      });
+    }
     return failure('CONTROL_RELATION', {
-      ru: `Не выполняется контрольное соотношение: ${hit[1].split(' / ')[0] as string}`,
-      en: `A control relation fails: ${hit[1].split(' / ')[1] as string}`,
+      ru: `Не выполняется контрольное соотношение: ${relation[0]}`,
+      en: `A control relation fails: ${relation[1]}`,
     });
   }
-  return undefined;
 }
 
 /** Builds a region's protocol; refused when a member neither signs nor has a reason (P-7.9). */
