@@ -282,7 +282,38 @@ export async function verifyBlindRsaSignature(
   if (isRandomized(variant) && preparedMsg.length < BLIND_RSA_PREFIX_LENGTH) return false;
   const key = await publicCryptoKey(publicKey);
   if (sig.length !== modulusBytes(key)) return false;
+  if (registeredVerifier !== undefined) {
+    return registeredVerifier(key, preparedMsg, sig, suite(variant).params.saltLength);
+  }
   return suite(variant).verify(key, sig, preparedMsg);
+}
+
+/**
+ * A synchronous RSASSA-PSS-VERIFY (SHA-384, MGF1-SHA-384, salt length `saltLength`) for a key already
+ * imported and checked by `importBlindRsaPublicKey`: true iff `sig` (exactly the modulus length) is a
+ * valid signature of `preparedMsg`. A server registers one (`@opendeg/crypto/node`'s, on OpenSSL)
+ * so that the ballot box does not take WebCrypto's asynchronous path once a ballot.
+ */
+export type BlindRsaVerifier = (
+  key: CryptoKey,
+  preparedMsg: Uint8Array,
+  sig: Uint8Array,
+  saltLength: number,
+) => boolean;
+
+let registeredVerifier: BlindRsaVerifier | undefined;
+
+/**
+ * Makes `verifyBlindRsaSignature` use `verifier` (undefined: WebCrypto again). It must give WebCrypto's
+ * verdict on every input; the pure package never registers one, so it still runs in the browser.
+ */
+export function registerBlindRsaVerifier(verifier: BlindRsaVerifier | undefined): void {
+  registeredVerifier = verifier;
+}
+
+/** The verifier registered with `registerBlindRsaVerifier`, if any. */
+export function registeredBlindRsaVerifier(): BlindRsaVerifier | undefined {
+  return registeredVerifier;
 }
 
 function errorText(e: unknown): string {

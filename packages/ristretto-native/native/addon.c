@@ -6,6 +6,10 @@
  * 64-bit limbs) so that a point decoded once is never decoded again:
  *   decode(points)               → -1 if every packed 32-byte encoding is valid, else the first bad index
  *   decodeInto(slot)             → true and the point written after the encoding, or false if invalid
+ *   decodePacked(packed, slots)  → -1 when each of the n packed 32-byte encodings is valid, each then
+ *                                  written with its decoded point into slot i of `slots` (n × 192
+ *                                  bytes), else the index of the first invalid one (the slots are
+ *                                  then not to be used): a ballot's points in one call
  *   msm(slots, flags, scalars)   → Σ ±kᵢ·Pᵢ as a new slot, or the index of the first bad point; flags[i]
  *                                  has bit 0 set when slot i carries its decoded point (else it is
  *                                  decoded here) and bit 1 when the point enters negated (so that a
@@ -115,6 +119,27 @@ static napi_value js_decode_into(napi_env env, napi_callback_info info) {
   return out;
 }
 
+static napi_value js_decode_packed(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (get_args(env, info, 2, argv) != 0) return NULL;
+  size_t plen, slen;
+  const uint8_t *p = bytes_arg(env, argv[0], &plen, "decodePacked: points must be a Uint8Array");
+  if (p == NULL) return NULL;
+  uint8_t *slots = (uint8_t *)bytes_arg(env, argv[1], &slen, "decodePacked: slots must be a Uint8Array");
+  if (slots == NULL) return NULL;
+  if (plen % 32 != 0 || slen != (plen / 32) * SLOT) {
+    napi_throw_range_error(env, NULL, "decodePacked: n encodings of 32 bytes and n slots of 192 bytes");
+    return NULL;
+  }
+  ge_p3 pt;
+  for (size_t i = 0; i < plen / 32; i++) {
+    if (rist_decode(&pt, p + 32 * i) != 0) return new_int(env, (int64_t)i);
+    memcpy(slots + SLOT * i, p + 32 * i, 32);
+    memcpy(slots + SLOT * i + 32, &pt, COORDS);
+  }
+  return new_int(env, -1);
+}
+
 static napi_value js_msm(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   if (get_args(env, info, 3, argv) != 0) return NULL;
@@ -172,6 +197,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"decode", NULL, js_decode, NULL, NULL, NULL, napi_enumerable, NULL},
       {"decodeInto", NULL, js_decode_into, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"decodePacked", NULL, js_decode_packed, NULL, NULL, NULL, napi_enumerable, NULL},
       {"msm", NULL, js_msm, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));

@@ -9,7 +9,9 @@
  * (key shares), `randomScalar` — is libsodium's constant-time code, and only the operations on
  * public values (decoding, `add`, `subtract`, `negate`, `multiply` and `multiplyMany`, documented
  * for public scalars) run natively. Importing this module registers the backend as `native` with
- * `loadGroup` (and `auto` then prefers it).
+ * `loadGroup` (and `auto` then prefers it), and Node's synchronous RSASSA-PSS verifier for blind-RSA
+ * credentials (`registerBlindRsaVerifier`). Beyond `Group`, the native group offers a batch decoder
+ * and native SHA-256 (`NativeGroupExtras`), which `@opendeg/election` uses where a group has them.
  */
 
 import { createHash } from 'node:crypto';
@@ -23,6 +25,8 @@ import {
   registerBackend,
 } from '@opendeg/crypto';
 import type { DecodeOptions, Group } from '@opendeg/crypto';
+// The credential check's Node verifier (crypto's server-only part), registered with this backend.
+import { registerNodeBlindRsaVerifier } from '@opendeg/crypto/node';
 
 /** The addon's functions (native/addon.c). */
 export interface RistrettoAddon {
@@ -30,6 +34,11 @@ export interface RistrettoAddon {
   decode(points: Uint8Array): number;
   /** Decodes the encoding at the start of a 192-byte slot and writes the point after it; false if invalid. */
   decodeInto(slot: Uint8Array): boolean;
+  /**
+   * Decodes n packed 32-byte encodings into n slots (n × 192 bytes): -1 when all are canonical, else
+   * the index of the first that is not (the slots are then not to be used).
+   */
+  decodePacked(points: Uint8Array, slots: Uint8Array): number;
   /**
    * Σ ±kᵢ·Pᵢ as a new slot, or the index of the first non-canonical point. `flags[i]` has bit 0 set
    * when slot i carries its decoded point, bit 1 when the point enters negated; scalars are 32-byte
@@ -71,6 +80,22 @@ function newSlot(): Uint8Array {
   }
   const offset = SLOT * slabUsed++;
   return slab.subarray(offset, offset + SLOT);
+}
+
+/**
+ * Buffers made only of filled slots (a batch decoded at once, a multiplication's result): an element
+ * that is the first 32 bytes of a slot-aligned view into one finds its slot by its offset. One
+ * registration a buffer instead of a weak-map entry an element, which costs more than the decoding
+ * saved (issue 4). Slabs of `newSlot` are filled one by one, so their elements use `slots` instead.
+ */
+const slotted = new WeakSet<ArrayBufferLike>();
+
+/** The slot of an element of a slotted buffer, or undefined. */
+function slotIn(e: Uint8Array): Uint8Array | undefined {
+  if (e.length !== 32 || e.byteOffset % SLOT !== 0) return undefined;
+  const b = e.buffer;
+  if (!slotted.has(b) || e.byteOffset + SLOT > b.byteLength) return undefined;
+  return new Uint8Array(b, e.byteOffset, SLOT);
 }
 
 /** A new element (its 32 bytes are a view of the slot) remembered with its decoded point. */
@@ -128,7 +153,7 @@ export function multiplyManyEncoded(points: readonly Uint8Array[], scalars: read
       throw new CryptoError('BAD_ARGUMENT', 'multiplyMany: hole in input');
     }
     if (p.length !== 32) throw new CryptoError('BAD_LENGTH', `multiplyMany: point ${i} is not 32 bytes`);
-    const slot = slots.get(p);
+    const slot = slotIn(p) ?? slots.get(p);
     let f = 0;
     if (slot === undefined) {
       packed.set(p, SLOT * i);
@@ -141,22 +166,80 @@ export function multiplyManyEncoded(points: readonly Uint8Array[], scalars: read
   }
   const r = addon.msm(packed, flags, ks);
   if (typeof r === 'number') throw invalid(`multiplyMany: point ${r}`);
-  return elementOf(r);
+  slotted.add(r.buffer);
+  return r.subarray(0, 32);
 }
 
 const PLUS_PLUS: readonly bigint[] = [1n, 1n];
 const PLUS_MINUS: readonly bigint[] = [1n, -1n];
 const MINUS: readonly bigint[] = [-1n];
 
-let cached: Promise<Group<Uint8Array>> | undefined;
+/**
+ * What the native group offers beyond `Group` for the verifier's hot paths (issue 4); callers find
+ * them by their names (`@opendeg/election` looks for them on whatever group an election runs on).
+ */
+export interface NativeGroupExtras {
+  /**
+   * Decodes n packed 32-byte encodings (identity allowed: callers that refuse it check with
+   * `isIdentity`) in one call: the elements, or the index of the first non-canonical encoding.
+   */
+  decodeElementsPacked(packed: Uint8Array, n: number): Uint8Array[] | number;
+  /** SHA-256 on Node's OpenSSL (a ballot's tracker hashes kilobytes). */
+  sha256(bytes: Uint8Array): Uint8Array;
+}
+
+/** Σ kᵢ·2^(64·i) of a 32-byte little-endian scalar, in four 64-bit reads. */
+function scalarOf(b: Uint8Array): bigint {
+  const v = new DataView(b.buffer, b.byteOffset, 32);
+  return (
+    (v.getBigUint64(24, true) << 192n) |
+    (v.getBigUint64(16, true) << 128n) |
+    (v.getBigUint64(8, true) << 64n) |
+    v.getBigUint64(0, true)
+  );
+}
+
+function decodeElementsPacked(packed: Uint8Array, n: number): Uint8Array[] | number {
+  if (packed.length !== 32 * n) {
+    throw new CryptoError('BAD_LENGTH', `elements: expected ${32 * n} bytes, got ${packed.length}`);
+  }
+  const all = new Uint8Array(SLOT * n);
+  const bad = addon.decodePacked(packed, all);
+  if (bad >= 0) return bad;
+  slotted.add(all.buffer);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = all.subarray(SLOT * i, SLOT * i + 32);
+    out.push(isZero(e) ? IDENTITY : e);
+  }
+  return out;
+}
+
+/**
+ * len(dst) ‖ dst, the start of `hashToScalarInput(dst, msg)`, by tag: the same few tags hash every
+ * proof, and the message then goes to the hash as it is instead of copied behind its tag.
+ */
+const dstPrefixes = new Map<string, Uint8Array>();
+const EMPTY = new Uint8Array(0);
+
+function dstPrefix(dst: string): Uint8Array {
+  let p = dstPrefixes.get(dst);
+  if (p === undefined) {
+    p = hashToScalarInput(dst, EMPTY);
+    if (dstPrefixes.size < 256) dstPrefixes.set(dst, p);
+  }
+  return p;
+}
+
+let cached: Promise<Group<Uint8Array> & NativeGroupExtras> | undefined;
 
 /** The ristretto255 group with native public operations and libsodium secret ones. */
-export function loadNativeRistretto255(): Promise<Group<Uint8Array>> {
+export function loadNativeRistretto255(): Promise<Group<Uint8Array> & NativeGroupExtras> {
   cached ??= loadSodiumRistretto255().then(makeGroup);
   return cached;
 }
 
-function makeGroup(sodium: Group<Uint8Array>): Group<Uint8Array> {
+function makeGroup(sodium: Group<Uint8Array>): Group<Uint8Array> & NativeGroupExtras {
   const generator = new Uint8Array(SLOT);
   generator.set(sodium.generator);
   if (!addon.decodeInto(generator)) throw new Error('ristretto255: the generator does not decode');
@@ -199,16 +282,27 @@ function makeGroup(sodium: Group<Uint8Array>): Group<Uint8Array> {
       return elementOf(slot);
     },
     encodeScalar: (k) => sodium.encodeScalar(k),
-    decodeScalar: (b) => sodium.decodeScalar(b),
+    // As the other backends decode (32 bytes little-endian, below ℓ), without a hex round trip.
+    decodeScalar(b) {
+      if (b.length !== 32) throw new CryptoError('BAD_LENGTH', `scalar: expected 32 bytes, got ${b.length}`);
+      const k = scalarOf(b);
+      if (k >= RISTRETTO255_ORDER)
+        throw new CryptoError('NON_CANONICAL_SCALAR', 'scalar: not reduced modulo ℓ');
+      return k;
+    },
     randomScalar: () => sodium.randomScalar(),
     // The same H as the other backends (SHA-512 taken little-endian, mod ℓ), on Node's OpenSSL.
     hashToScalar(dst, msg) {
-      const h = createHash('sha512').update(hashToScalarInput(dst, msg)).digest();
+      const h = createHash('sha512').update(dstPrefix(dst)).update(msg).digest();
       let x = 0n;
       for (let i = 7; i >= 0; i--) x = (x << 64n) | h.readBigUInt64LE(8 * i);
       return x % RISTRETTO255_ORDER;
     },
+    decodeElementsPacked,
+    sha256: (bytes) => new Uint8Array(createHash('sha256').update(bytes).digest()),
   };
 }
 
 registerBackend('native', (suite) => (suite === 'ristretto255' ? loadNativeRistretto255() : undefined));
+// The same workers check blind-RSA credentials (B.5): on OpenSSL, synchronously (same verdicts).
+registerNodeBlindRsaVerifier();

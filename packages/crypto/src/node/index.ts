@@ -4,3 +4,4 @@
  */
 
 export * from './blind-rsa-signer.ts';
+export * from './blind-rsa-verifier.ts';
