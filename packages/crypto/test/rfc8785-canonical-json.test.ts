@@ -88,5 +88,14 @@ describe('RFC 8785 canonical JSON', () => {
 
   it('names the path of what it rejects', () => {
     expect(() => canonicalJson({ a: [{ b: NaN }] })).toThrow(/\$\.a\[0\]\.b/);
+    // The path is built only on failure (a second, checked pass): deep and wide values still name it.
+    const wide = { z: Array.from({ length: 50 }, (_, i) => ({ i, s: 'x'.repeat(i) })), a: 1 };
+    expect(() => canonicalJson({ ...wide, m: { '\udc00': 1 } })).toThrow(/\$\.m key: lone surrogate/);
+    let deep: unknown = 1;
+    for (let i = 0; i < 65; i++) deep = [deep];
+    expect(() => canonicalJson(deep)).toThrow(/\$(\[0\]){65}: nested deeper than 64/);
+    deep = 1;
+    for (let i = 0; i < 64; i++) deep = [deep];
+    expect(canonicalJson(deep)).toBe(`${'['.repeat(64)}1${']'.repeat(64)}`);
   });
 });
