@@ -1,6 +1,7 @@
 // Stable API errors of the ballot box (P-6.1, P-6.10) and its receipts.
 import type { CheckFailure } from '@opendeg/election';
 import { ApiError } from '../errors.ts';
+import type { Outcome } from './box-writer.ts';
 
 const failures = (list: readonly CheckFailure[]): { check: string; message: string }[] =>
   list.map((f) => ({ check: f.check, message: f.message }));
@@ -60,3 +61,23 @@ export const boxErrors = {
       'Ящик временно не принимает бюллетени; повторите отправку / The ballot box is unavailable; send again',
     ),
 };
+
+/** The API error of a submission the sequencer did not accept. */
+export function refusal(o: Exclude<Outcome, { kind: 'accepted' }>): ApiError {
+  switch (o.kind) {
+    case 'credential-used':
+      return boxErrors.credentialUsed();
+    case 'tracker-challenged':
+      return boxErrors.rejected([{ check: 'B.10', message: 'this vote was challenged and revealed' }]);
+    case 'tracker-cast':
+      return boxErrors.trackerCast();
+    case 'unavailable':
+      return boxErrors.unavailable();
+    default:
+      return unreachable(o);
+  }
+}
+
+function unreachable(x: never): never {
+  throw new Error(`unexpected ${JSON.stringify(x)}`);
+}

@@ -1,8 +1,9 @@
 // The ballot box over HTTP (P-6.10, DESIGN "The voting protocol" step 3), public — the box does not
 // know who sends a ballot, only that its credential is certified and unused:
 //   POST /api/box/ballots             cast a ballot: the region's window (P-6.1, the injected clock),
-//                                     the credential, its single use, every proof (validateBallot,
-//                                     B.1–B.10), then the ledger and the running tally; the receipt
+//                                     the credential, its single use, every proof (B.1–B.10; with
+//                                     the ballots that arrive with it, cast-batcher.ts), then the
+//                                     ledger and the running tally; the receipt
 //                                     (tracker, leaf index, inclusion proof, signed checkpoint). The
 //                                     same ballot again gets the same receipt (200), even sent twice
 //                                     at once; another ballot with a used credential is refused
@@ -22,8 +23,9 @@ import { trackerCode, verifyChallengedVote, type Election } from '@opendeg/elect
 import { serveLog } from '@opendeg/ledger';
 import { ApiError } from '../errors.ts';
 import type { BallotBoxDeps } from './deps.ts';
-import { boxErrors } from './box-errors.ts';
-import { BallotBoxWriter, type BoxReceipt, type Outcome } from './box-writer.ts';
+import { boxErrors, refusal } from './box-errors.ts';
+import { BallotBoxWriter, type BoxReceipt } from './box-writer.ts';
+import { CastBatcher } from './cast-batcher.ts';
 import { inThreadValidator, workerValidator, type BallotValidator } from './validation-pool.ts';
 
 const Hash = Type.String({ pattern: '^[0-9a-f]{64}$' });
@@ -93,36 +95,18 @@ function view(r: BoxReceipt): { receipt: Static<typeof ReceiptView> } {
   };
 }
 
-function refusal(o: Exclude<Outcome, { kind: 'accepted' }>): ApiError {
-  switch (o.kind) {
-    case 'credential-used':
-      return boxErrors.credentialUsed();
-    case 'tracker-challenged':
-      return boxErrors.rejected([{ check: 'B.10', message: 'this vote was challenged and revealed' }]);
-    case 'tracker-cast':
-      return boxErrors.trackerCast();
-    case 'unavailable':
-      return boxErrors.unavailable();
-    default:
-      return unreachable(o);
-  }
-}
-
-function unreachable(x: never): never {
-  throw new Error(`unexpected ${JSON.stringify(x)}`);
-}
-
 const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /** The ballot box's routes; needs nothing but BallotBoxDeps. */
 export const ballotBoxRoutes: FastifyPluginCallbackTypebox<BallotBoxDeps> = (app, deps, done) => {
   let writer: Promise<BallotBoxWriter> | undefined;
   let validator: Promise<BallotValidator> | undefined;
+  let batcher: { writer: BallotBoxWriter; validator: BallotValidator; batcher: CastBatcher } | undefined;
 
   async function box(): Promise<{
     election: Election<unknown>;
     writer: BallotBoxWriter;
-    validator: BallotValidator;
+    batcher: CastBatcher;
   }> {
     const election = await deps.manifest.current();
     if (election === undefined) throw boxErrors.notReady();
@@ -153,7 +137,11 @@ export const ballotBoxRoutes: FastifyPluginCallbackTypebox<BallotBoxDeps> = (app
     });
     const w = await writer;
     if (w.isStopped) throw boxErrors.unavailable();
-    return { election, writer: w, validator: await validator };
+    const v = await validator;
+    // One batcher per writer and validator (a validator that failed to start is started again).
+    if (batcher?.writer !== w || batcher.validator !== v)
+      batcher = { writer: w, validator: v, batcher: new CastBatcher(election, w, v, deps.votingWindows) };
+    return { election, writer: w, batcher: batcher.batcher };
   }
 
   app.addHook('onClose', async () => {
@@ -166,48 +154,25 @@ export const ballotBoxRoutes: FastifyPluginCallbackTypebox<BallotBoxDeps> = (app
     { schema: boxSchemas.cast, config: { allow: 'public' }, bodyLimit: 256 * 1024 },
     async (request, reply) => {
       const at = deps.clock.now();
-      const { election, writer: w, validator: check } = await box();
-      const body = request.body as Record<string, unknown>;
-      let sha: string;
+      const { batcher } = await box();
+      const ballot = request.body as Record<string, unknown>;
+      // The ballot's identity: the SHA-256 of its canonical JSON, canonicalised once here; the same
+      // bytes go to the validation worker and, spliced, into the ledger entry.
+      let canonical: Uint8Array;
       try {
-        sha = sha256Hex(canonicalJsonBytes(body));
+        canonical = canonicalJsonBytes(ballot);
       } catch (e) {
         if (e instanceof CryptoError) throw boxErrors.rejected([{ check: 'B.1', message: e.message }]);
         throw e;
       }
-      // A resent ballot gets its receipt, even after its region closed: it was cast in time.
-      const repeat = await w.receiptOfBallot(sha);
-      if (repeat !== undefined) return reply.status(200).send(view(repeat));
-
-      // P-6.1: the region's own window, by the injected clock.
-      const region = (body.vote as { region?: unknown } | undefined)?.region;
-      if (typeof region === 'string' && election.regions.has(region)) {
-        const window = deps.votingWindows.get(region);
-        if (window === undefined) throw boxErrors.notOpen(region, at, at);
-        if (at.getTime() < window.opens.getTime() || at.getTime() >= window.closes.getTime())
-          throw boxErrors.notOpen(region, window.opens, window.closes);
-      }
-      // P-6.10: a used credential is refused before its proofs cost anything.
-      const credential = (body.credential as { publicKey?: unknown } | undefined)?.publicKey;
-      const used = typeof credential === 'string' && (await w.credentialUsed(credential));
-      const v = await check.validate(body, used ? credential : undefined);
-      if (!v.ok) {
-        if (v.failures.every((f) => f.check === 'B.6')) throw boxErrors.credentialUsed();
-        throw boxErrors.rejected(v.failures);
-      }
-      const outcome = await w.submit({
-        kind: 'ballot',
-        ballot: body,
-        sha256: sha,
-        ...v.ballot,
-      });
-      if (outcome.kind !== 'accepted') throw refusal(outcome);
-      if (outcome.fresh)
+      const cast = await batcher.cast({ ballot, canonical, sha256: sha256Hex(canonical), at });
+      if (cast.kind === 'refused') throw cast.error;
+      if (cast.fresh)
         request.log.info(
-          { event: 'box.ballot', region: outcome.receipt.region, index: outcome.receipt.index },
+          { event: 'box.ballot', region: cast.receipt.region, index: cast.receipt.index },
           'ballot accepted',
         );
-      return reply.status(outcome.fresh ? 201 : 200).send(view(outcome.receipt));
+      return reply.status(cast.fresh ? 201 : 200).send(view(cast.receipt));
     },
   );
 
