@@ -45,6 +45,7 @@ import { listRoutes } from './lists/routes.ts';
 import { commissionRoutes } from './commission/decision-routes.ts';
 import { observerRoutes } from './commission/observer-routes.ts';
 import { closingRoutes } from './closing/routes.ts';
+import { recordRoutes } from './record/routes.ts';
 import { votingRoutes } from './voting/routes.ts';
 import { figuresRoutes } from './figures/routes.ts';
 import { ballotRoutes } from './ballot/ballot-routes.ts';
@@ -353,6 +354,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
           : { validationPreload: deps.ballotBox.validationPreload }),
       });
     }
+    if (deps.ballotBox)
+      await app.register(recordRoutes, { ledger: deps.ballotBox.log, electionId: election.id });
     // The close of voting: final lists, decryption, protocol (P-7), hand-over (P-8), retention (P-9).
     if (deps.closing) {
       await app.register(closingRoutes, {
@@ -360,7 +363,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         pool: db.pool,
         election,
         accessControl,
-        closing: deps.closing,
+        closing: { ...deps.closing, ledger: deps.closing.ledger ?? deps.ballotBox?.log },
       });
     }
   }

@@ -239,7 +239,11 @@ const app = await buildApp({
     validationWorkers: Number(env('VALIDATION_WORKERS') ?? '0'),
   },
   figures: { castCounts: () => castCounts(db.pool, election.id) },
-  closing: { sources: storedClosingSources(db.pool, election.id), trustedRoots },
+  closing: {
+    sources: storedClosingSources(db.pool, election.id),
+    trustedRoots,
+    writeOnceDir: env('WRITE_ONCE_DIR'),
+  },
 });
 app.log.info(
   {

@@ -6,6 +6,9 @@
 // here and certified by the training CA of packages/deg; the server only ever sees certificates and
 // signatures. Time comes from a ManualClock moved through election night.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bytesToHex, canonicalJson, sealKeyPart, type SecretShare } from '@opendeg/crypto';
@@ -27,8 +30,10 @@ import {
   encodeChallengeResponse,
   encodeElementHex,
   LocalTrustee,
+  recordFromLedgerEntries,
   RegionTally,
   validateBallot,
+  verifyRecord,
   type BallotJson,
   type BallotStyleDef,
   type Selection,
@@ -41,10 +46,14 @@ import {
 import type { LoadedElection } from '../src/applications/deps.ts';
 import type { ClosingSources } from '../src/closing/closing-deps.ts';
 import { storedClosingSources } from '../src/closing/stored-sources.ts';
+import { bundleName } from '../src/closing/bundles.ts';
+import { WriteOnceError, WriteOnceStore } from '../src/closing/write-once.ts';
 import { readElectionConfigFile, storeElection } from '../src/elections/load-election.ts';
 import type { ErrorBody } from '../src/errors.ts';
 import { generateRegister, type RegisterAccount } from '../src/identity/register.ts';
+import { decodeEntry, type JsonValue } from '@opendeg/ledger';
 import { Browser, logIn, requestJson, startServer, type ApiResult, type Server } from './harness.ts';
+import { openTestLedger, type TestLedger } from './keys-fixture.ts';
 
 const db = useTestDatabase();
 const base = readElectionConfigFile(fileURLToPath(new URL('../dev/election.json', import.meta.url)));
@@ -150,6 +159,9 @@ const LISTS: Record<string, ParticipantRecord[]> = {
 const ISSUED: Record<string, number> = { '16': 3, '54': 2, '39': 2 };
 
 let server: Server;
+let log: TestLedger;
+/** The write-once store of P-7.4 and P-8.1: a directory of this test run. */
+const writeOnceDir = mkdtempSync(path.join(tmpdir(), 'opendeg-write-once-'));
 let election: LoadedElection;
 let sim: SimulatedElection;
 let ca: CommissionCa;
@@ -259,6 +271,7 @@ beforeAll(async () => {
   });
   const tallies = new Map<string, RegionTally<unknown>>();
   const used = new Set<string>();
+  const ballots: BallotJson[] = [];
   for (const [region, selections] of Object.entries(VOTES)) {
     const style = sim.election.regions.get(region)?.style ?? STYLE;
     const tally = new RegionTally(sim.election.group, region, style);
@@ -268,11 +281,28 @@ beforeAll(async () => {
       if (!r.ok) throw new Error('ballot rejected');
       used.add(r.ballot.credentialId);
       tally.add(r.ballot.answers);
+      ballots.push(ballot);
     }
     tallies.set(region, tally);
   }
-  // As the key ceremony and the ballot box leave them: the fixed manifest and the running tallies.
+  // As the key ceremony and the ballot box leave them: the fixed manifest and the running tallies,
+  // and the election's ledger with the manifest and the ballots (entry formats of keys/ and ballot-box/).
   const canonical = canonicalJson(sim.manifest);
+  log = await openTestLedger(db.newPool(), config.electionId);
+  const appended = await log.ledger.append({
+    type: 'manifest',
+    sha256: createHash('sha256').update(canonical).digest('hex'),
+    manifest: sim.manifest as unknown as JsonValue,
+  });
+  if (!appended.ok || appended.value.index !== 0) throw new Error('manifest entry');
+  for (const b of ballots) {
+    const r = await log.ledger.append({
+      type: 'ballot',
+      sha256: createHash('sha256').update(canonicalJson(b)).digest('hex'),
+      ballot: b as unknown as JsonValue,
+    });
+    if (!r.ok) throw new Error(r.error.message);
+  }
   await db.pool.query(
     `INSERT INTO election_manifests (election_id, manifest, sha256, ledger_index, fixed_at) VALUES ($1, $2, $3, 0, $4)`,
     [election.id, canonical, createHash('sha256').update(canonical).digest(), clock.now()],
@@ -316,7 +346,7 @@ beforeAll(async () => {
     register,
     db: { pool: db.pool },
     roles: { election, bootstrapOperatorSub: operator.id },
-    closing: { sources, trustedRoots: [ca.certificate.der] },
+    closing: { sources, trustedRoots: [ca.certificate.der], ledger: log.ledger, writeOnceDir },
   });
   await moveClock(clock.now());
   const roles: [RegisterAccount, Record<string, string>][] = [
@@ -341,6 +371,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (process.env.CLOSING_DEBUG) for (const l of server.logs) if (l.includes('"level":50')) console.log(l);
   await server.close();
+  await log.ledger.close();
+  rmSync(writeOnceDir, { recursive: true, force: true });
 });
 
 describe("members' certificates", () => {
@@ -481,27 +513,81 @@ describe('final lists (P-7.1–P-7.5)', () => {
     ]);
   });
 
-  test('P-7.5 the custody record says who put which medium where and when', async () => {
-    const r = await call<{ memberId: string; place: string }>(
+  test('P-7.4 P-7.5 the signed final lists are written once to the write-once store; the custody record holds that bundle’s SHA-256 and path', async () => {
+    const file = path.join(writeOnceDir, bundleName('final-lists', 'main'));
+    const bytes = readFileSync(file);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    // Read-only, and the document with both members' signatures, which verify over its bytes.
+    expect(statSync(file).mode & 0o777).toBe(0o444);
+    const bundle = JSON.parse(bytes.toString('utf8')) as {
+      content: string;
+      document: { sha256: string; base64: string };
+      signOffs: { memberId: string; signature: string }[];
+    };
+    const lists = await call<FinalLists>(chairman, 'GET', '/api/closing/key-groups/main/final-lists');
+    expect(bundle.content).toBe('final-lists');
+    expect(bundle.document).toEqual({ sha256: lists.body.sha256, base64: lists.body.document });
+    expect(bundle.signOffs.map((x) => x.memberId)).toEqual(['chair', 'secretary']);
+    for (const so of bundle.signOffs) {
+      const v = await verifyDetached({
+        signature: new Uint8Array(Buffer.from(so.signature, 'base64')),
+        content: document(lists.body.document),
+        trustedRoots: [ca.certificate.der],
+        at: clock.now(),
+      });
+      expect(v.ok && v.signer.memberId).toBe(so.memberId);
+    }
+    const url = '/api/closing/key-groups/main/final-lists/custody';
+    const body = {
+      medium: 'CD-R № 1',
+      place: 'сейф № 2',
+      bundleSha256: sha256,
+      placedAt: clock.now().toISOString(),
+    };
+    // A hash that is not the written bundle's is refused: the record names what was written.
+    expectRefused(
+      await call(secretary, 'POST', url, { ...body, bundleSha256: 'ab'.repeat(32) }),
+      422,
+      'VALIDATION_FAILED',
+    );
+    const r = await call<{ memberId: string; place: string; bundlePath: string }>(
       secretary,
       'POST',
-      '/api/closing/key-groups/main/final-lists/custody',
-      {
-        medium: 'CD-R № 1',
-        place: 'сейф № 2',
-        bundleSha256: 'ab'.repeat(32),
-        placedAt: clock.now().toISOString(),
-      },
+      url,
+      body,
     );
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(r.body).toMatchObject({ memberId: 'secretary', place: 'сейф № 2' });
-    const bad = await call(secretary, 'POST', '/api/closing/key-groups/main/final-lists/custody', {
-      medium: ' ',
-      place: 'сейф',
-      bundleSha256: 'ab'.repeat(32),
-      placedAt: clock.now().toISOString(),
-    });
+    expect(r.body).toMatchObject({ memberId: 'secretary', place: 'сейф № 2', bundlePath: file });
+    const row = await db.pool.query<{ bundle_sha256: string; bundle_path: string }>(
+      `SELECT bundle_sha256, bundle_path FROM custody_records WHERE content = 'final-lists' AND scope = 'main'`,
+    );
+    expect(row.rows).toEqual([{ bundle_sha256: sha256, bundle_path: file }]);
+    expect(
+      createHash('sha256')
+        .update(readFileSync(row.rows[0]?.bundle_path ?? ''))
+        .digest('hex'),
+    ).toBe(row.rows[0]?.bundle_sha256);
+    const bad = await call(secretary, 'POST', url, { ...body, medium: ' ' });
     expectRefused(bad, 400, 'VALIDATION_FAILED');
+  });
+
+  test('P-7.4 a bundle is never written twice: a second write is refused, whatever its bytes, and the first stays as it was', async () => {
+    const store = new WriteOnceStore(writeOnceDir);
+    const name = bundleName('final-lists', 'main');
+    const before = readFileSync(path.join(writeOnceDir, name));
+    await expect(store.write(name, new TextEncoder().encode('{"forged":true}'))).rejects.toSatisfy(
+      (e) => e instanceof WriteOnceError && e.code === 'BUNDLE_EXISTS',
+    );
+    await expect(store.write(name, before)).rejects.toSatisfy(
+      (e) => e instanceof WriteOnceError && e.code === 'BUNDLE_EXISTS',
+    );
+    // `ensure` (a retry after a crash) accepts exactly the same bytes and nothing else.
+    expect((await store.ensure(name, before)).created).toBe(false);
+    await expect(store.ensure(name, new Uint8Array([1]))).rejects.toThrow(WriteOnceError);
+    expect(readFileSync(path.join(writeOnceDir, name)).equals(before)).toBe(true);
+    await expect(store.write('../escape.json', before)).rejects.toSatisfy(
+      (e) => e instanceof WriteOnceError && e.code === 'BUNDLE_NAME_INVALID',
+    );
   });
 });
 
@@ -828,15 +914,36 @@ describe('hand-over (P-8) and retention (P-9)', () => {
   });
 
   test('P-8.1 the results medium handed to the data centre is recorded, once the protocol is published', async () => {
+    // The published protocol with every sign-off was written once to the store (P-8.1).
+    const file = path.join(writeOnceDir, bundleName('protocol', 'protocol'));
+    expect(statSync(file).mode & 0o777).toBe(0o444);
+    const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
     const body = {
       medium: 'DVD-R № 7',
       place: 'ЦОД',
-      bundleSha256: 'cd'.repeat(32),
+      bundleSha256: sha256,
       placedAt: clock.now().toISOString(),
     };
-    const r = await call<{ memberId: string }>(secretary, 'POST', '/api/closing/results/custody', body);
+    const r = await call<{ memberId: string; bundlePath: string }>(
+      secretary,
+      'POST',
+      '/api/closing/results/custody',
+      body,
+    );
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(r.body.memberId).toBe('secretary');
+    expect(r.body).toMatchObject({ memberId: 'secretary', bundlePath: file });
+    const row = await db.pool.query<{ bundle_sha256: string }>(
+      `SELECT bundle_sha256 FROM custody_records WHERE content = 'results'`,
+    );
+    expect(row.rows).toEqual([{ bundle_sha256: sha256 }]);
+    expectRefused(
+      await call(secretary, 'POST', '/api/closing/results/custody', {
+        ...body,
+        bundleSha256: 'cd'.repeat(32),
+      }),
+      422,
+      'VALIDATION_FAILED',
+    );
     expectRefused(
       await call(secretary, 'POST', '/api/closing/results/custody', { ...body, bundleSha256: 'x' }),
       400,
@@ -922,5 +1029,65 @@ describe('hand-over (P-8) and retention (P-9)', () => {
         })
       ).status,
     ).toBe(403);
+  });
+});
+
+describe('the close in the ledger (issue 6)', () => {
+  test('P-7.8 P-7.9 every public entry of the close is in the ledger exactly once, in order, in the formats observers read, and none names a participant', async () => {
+    const outbox = await db.pool.query<{ seq: string; kind: string; entry: Buffer; ledger_index: string }>(
+      `SELECT o.seq, o.kind, o.entry, f.ledger_index FROM closing_ledger o
+         JOIN closing_ledger_forwarded f ON f.seq = o.seq ORDER BY o.seq`,
+    );
+    const all = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM closing_ledger');
+    expect(outbox.rows.length).toBe(Number(all.rows[0]?.n));
+    const size = log.ledger.checkpoint().size;
+    const bytes = await log.ledger.readEntries(0, size);
+    const text = bytes.map((b) => Buffer.from(b).toString('utf8'));
+    let last = -1;
+    for (const row of outbox.rows) {
+      const index = Number(row.ledger_index);
+      expect(index).toBeGreaterThan(last);
+      last = index;
+      expect(text[index]).toBe(row.entry.toString('utf8'));
+      expect(text.filter((t) => t === row.entry.toString('utf8'))).toHaveLength(1);
+    }
+    const entries = bytes.map((b) => {
+      const d = decodeEntry(b);
+      if (!d.ok) throw new Error(d.error.message);
+      return d.value;
+    });
+    const count = (type: string) => entries.filter((e) => e.type === type).length;
+    // Three regions had ballots (16, 54 in main; 39 in late): a tally, a decryption, a result each.
+    expect([count('tally'), count('decryption'), count('result'), count('final-lists')]).toEqual([
+      3, 3, 3, 2,
+    ]);
+    expect(count('invalidation')).toBe(1);
+    const protocol = entries.filter((e) => e.type === 'protocol');
+    expect(protocol.map((e) => e.region).sort()).toEqual(['16', '39', '54']);
+    const p16 = protocol.find((e) => e.region === '16');
+    expect(p16?.lines).toEqual([
+      { line: 1, value: 4 },
+      { line: 2, value: 3 },
+      { line: 3, value: 3 },
+      { line: 4, value: 0 },
+      { line: 5, value: 2, candidate: 'c1' },
+      { line: 6, value: 1, candidate: 'c2' },
+      { line: 7, value: 0, candidate: 'c3' },
+    ]);
+    for (const e of entries.filter((x) => x.type === 'result'))
+      expect(Object.keys(e).sort()).toEqual(['result', 'type']);
+    // Counts and public values only: no participant of any list is named.
+    const ledgerText = text.join('\n');
+    for (const p of Object.values(LISTS).flat()) {
+      for (const value of [p.lastName, p.phone, p.passport.number, p.address, p.birthDate])
+        expect(ledgerText.includes(value), value).toBe(false);
+    }
+    // The ledger alone gives the record, and it verifies.
+    const report = await verifyRecord(recordFromLedgerEntries(entries));
+    expect(
+      report.checks.filter((c) => !c.ok),
+      JSON.stringify(report.checks),
+    ).toEqual([]);
+    expect(report.ballots).toBe(6);
   });
 });

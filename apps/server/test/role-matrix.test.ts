@@ -216,6 +216,8 @@ const SAMPLES: Record<string, Sample> = {
   // No key yet: 409 MANIFEST_KEYS_MISSING; the public manifest is 404 until fixed.
   'POST /api/election/manifest': { allow: PERMISSIONS.fixElectionManifest },
   'GET /api/election/manifest': { allow: ['public'] },
+  // The election record (tar) is public; before the manifest is fixed it answers 409.
+  'GET /api/election/record': { allow: ['public'] },
   // The ballot box is public (it does not know who); without a manifest it answers 409.
   'POST /api/box/ballots': { allow: ['public'], body: {} },
   'POST /api/box/challenged': { allow: ['public'], body: {} },

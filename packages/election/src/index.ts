@@ -13,6 +13,7 @@ export * from './tally.ts';
 export * from './trustee.ts';
 export * from './decrypt.ts';
 export * from './record.ts';
+export * from './record-from-ledger.ts';
 export * from './verify.ts';
 export * from './belenios-election.ts';
 export * from './belenios-vote.ts';

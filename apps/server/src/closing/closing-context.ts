@@ -1,9 +1,11 @@
 // What every route of the close of voting shares: the options it is registered with, the member a
-// request acts for, the key group it names, and the slice's entries for the public ledger
-// (closing_ledger, migration 017: partial decryptions, results, documents' hashes — no personal data).
+// request acts for, the key group it names, and the slice's entries for the public ledger: added to
+// the outbox (closing_ledger, migrations 017 and 020) in the step's own transaction, then forwarded
+// to the election's ledger in order (ledger-outbox.ts). Tallies, decryptions, results, final lists'
+// and protocol's numbers and hashes — counts and public values only, never personal data.
 import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
-import { canonicalJsonBytes } from '@opendeg/crypto';
+import { encodeEntry, type JsonValue } from '@opendeg/ledger';
 import type { ElectionConfig } from '@opendeg/deg';
 import type { LoadedElection } from '../applications/deps.ts';
 import type { ActorRole } from '../audit.ts';
@@ -12,6 +14,8 @@ import type { CommissionRole, StoredRole } from '../authz/roles.ts';
 import type { Clock } from '../deps.ts';
 import type { ClosingDeps } from './closing-deps.ts';
 import { refuse } from './closing-errors.ts';
+import type { ClosingBundles } from './bundles.ts';
+import type { ClosingOutbox } from './ledger-outbox.ts';
 
 export interface ClosingRoutesOptions {
   clock: Clock;
@@ -19,6 +23,10 @@ export interface ClosingRoutesOptions {
   election: LoadedElection;
   accessControl: AccessControl;
   closing: ClosingDeps;
+  /** Set by closingRoutes: forwards the outbox to the ledger after each step. */
+  outbox?: ClosingOutbox;
+  /** Set by closingRoutes when a write-once store is configured (P-7.4, P-8.1). */
+  bundles?: ClosingBundles | undefined;
 }
 
 export interface ActingMember {
@@ -70,9 +78,37 @@ export function regionsOf(election: LoadedElection, keyGroup: string): string[] 
   return election.config.regions.filter((r) => r.keyGroup === keyGroup).map((r) => r.code);
 }
 
-export type LedgerKind = 'final-lists' | 'partial-decryption' | 'result' | 'protocol' | 'invalidation';
+/**
+ * The entry types of the close, as the observer node reads them (apps/observer entry-types.ts):
+ *   tally               { tally: RegionTallyJson }, a region's closed aggregates, with the final lists
+ *   final-lists         { keyGroup, sha256, regions: [{ region, onList, ballotsIssued }] }: lines 1–2
+ *   partial-decryption  { keyGroup, region, index, values }: one holder's checked shares (threshold)
+ *   decryption          { decryption: RegionDecryptionJson }
+ *   result              { result: RegionResultJson }
+ *   protocol            { sha256, publishedAt, region, lines, invalidated? }: one per region
+ *   invalidation        { region, decision, at }
+ */
+export type LedgerKind =
+  'tally' | 'final-lists' | 'partial-decryption' | 'decryption' | 'result' | 'protocol' | 'invalidation';
 
-/** Appends one entry for the public ledger in the caller's transaction. */
+/**
+ * The outbox row's `kind` (migration 017's five): the publication of the close an entry belongs to.
+ * A region's tally is published with its key group's final lists, its decryption with its result.
+ */
+const PUBLICATION: Record<LedgerKind, string> = {
+  tally: 'final-lists',
+  'final-lists': 'final-lists',
+  'partial-decryption': 'partial-decryption',
+  decryption: 'result',
+  result: 'result',
+  protocol: 'protocol',
+  invalidation: 'invalidation',
+};
+
+/**
+ * Adds one entry for the public ledger to the outbox in the caller's transaction. An entry the
+ * ledger would refuse (over 65,535 bytes) fails the step here, before anything commits.
+ */
 export async function appendLedger(
   db: pg.PoolClient,
   electionId: string,
@@ -80,10 +116,12 @@ export async function appendLedger(
   entry: object,
   at: Date,
 ): Promise<void> {
+  const bytes = encodeEntry({ ...(entry as Record<string, JsonValue>), type: kind });
+  if (!bytes.ok) throw new Error(`closing: ${kind} entry for the ledger: ${bytes.error.message}`);
   await db.query(`INSERT INTO closing_ledger (election_id, kind, entry, at) VALUES ($1, $2, $3, $4)`, [
     electionId,
-    kind,
-    canonicalJsonBytes({ kind, ...entry }),
+    PUBLICATION[kind],
+    Buffer.from(bytes.value),
     at,
   ]);
 }

@@ -5,6 +5,13 @@
 // their own tables; tests build one from a simulated election (packages/election testing).
 import type { BallotSource, CertificateInput } from '@opendeg/deg';
 import type { Election, RegionTally } from '@opendeg/election';
+import type { Ledger } from '@opendeg/ledger';
+
+/**
+ * What the close does with the election's ledger: append its entries, and after a crash read what
+ * was appended (ledger-outbox.ts) so that nothing is appended twice.
+ */
+export type ClosingLedger = Pick<Ledger, 'appendBytes' | 'readEntries' | 'checkpoint'>;
 
 /** Contract: every method reads state that no longer changes once the region's voting has ended. */
 export interface ClosingSources {
@@ -28,4 +35,16 @@ export interface ClosingDeps {
    * signatures, or the accredited CA's root in a real election.
    */
   trustedRoots: readonly CertificateInput[];
+  /**
+   * The election's ledger (the ballot box's log), where the close's public entries go; buildApp
+   * passes the ballot box's log when this is not set. Without either, the entries wait in the
+   * outbox (closing_ledger) and go out at the first start that has one.
+   */
+  ledger?: ClosingLedger | undefined;
+  /**
+   * The write-once store of P-7.4 and P-8.1: a directory where the signed final lists and the
+   * published results are written as bundles (created exclusively, read-only, never replaced).
+   * Without it the commission writes its media elsewhere and only their hashes are recorded.
+   */
+  writeOnceDir?: string | undefined;
 }

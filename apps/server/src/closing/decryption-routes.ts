@@ -14,8 +14,8 @@
 // counts are solved. A key part opened here lives in memory for the partial decryptions of this one
 // request and is then dropped: never stored, never logged, never in an error message. Assemble mode
 // (P-7.6 read literally) rebuilds the key from K parts in memory, checks it against the public key,
-// and still publishes a proof with every decryption. Partial decryptions and results are appended
-// to the ledger entries of this slice (closing_ledger); they carry no personal data.
+// and still publishes a proof with every decryption. Partial decryptions, decryptions and results
+// go to the ledger through the outbox (ledger-outbox.ts); they carry no personal data.
 import { Type } from 'typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
@@ -382,8 +382,10 @@ export const decryptionRoutes: FastifyPluginCallbackTypebox<ClosingRoutesOptions
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [electionId, keyGroup, r.region, r.ballots, JSON.stringify(r.counts), JSON.stringify(d ?? {}), at],
       );
-      if (d?.mode === 'assembled') await appendLedger(client, electionId, 'partial-decryption', { ...d }, at);
-      await appendLedger(client, electionId, 'result', { keyGroup, ...r }, at);
+      // The region's decryption (shares and proofs, or the assembled key's) and its counts, in the
+      // formats of the election record (packages/election), one entry each.
+      if (d !== undefined) await appendLedger(client, electionId, 'decryption', { decryption: d }, at);
+      await appendLedger(client, electionId, 'result', { result: r }, at);
     }
     await client.query(`UPDATE decryptions SET completed_at = $3 WHERE election_id = $1 AND key_group = $2`, [
       electionId,

@@ -30,6 +30,7 @@ import {
   type ClosingRoutesOptions,
 } from './closing-context.ts';
 import { createDocument, readDocument, readSignOffs, recordSignOff } from './closing-documents.ts';
+import { custodyBundle } from './bundles.ts';
 import { refuse, violated } from './closing-errors.ts';
 import {
   Base64,
@@ -150,6 +151,9 @@ export const finalListSchemas = {
           medium: Type.String(),
           place: Type.String(),
           bundleSha256: Type.String(),
+          bundlePath: Type.Optional(
+            Type.String({ description: 'Where the server wrote the bundle in its write-once store' }),
+          ),
           placedAt: Type.String({ format: 'date-time' }),
         },
         { additionalProperties: false },
@@ -362,7 +366,23 @@ export const finalListRoutes: FastifyPluginCallbackTypebox<ClosingRoutesOptions>
             signers,
             at,
           });
-          await appendLedger(client, electionId, 'final-lists', { keyGroup, sha256: doc.sha256 }, at);
+          // The public entries: lines 1–2 per region with the document's hash, and each region's
+          // closed tally (the aggregates the decryption starts from; observers compare their own).
+          await appendLedger(
+            client,
+            electionId,
+            'final-lists',
+            {
+              keyGroup,
+              sha256: doc.sha256,
+              regions: finals.map((f) => ({ region: f.region, onList: f.onList, ballotsIssued: f.issued })),
+            },
+            at,
+          );
+          for (const f of finals) {
+            const tally = tallies.get(f.region);
+            if (tally != null) await appendLedger(client, electionId, 'tally', { tally }, at);
+          }
           await writeAudit(client, {
             electionId,
             at,
@@ -469,12 +489,25 @@ export const finalListRoutes: FastifyPluginCallbackTypebox<ClosingRoutesOptions>
       // P-7.4: the signed lists are what is written; unsigned ones are not.
       if (doc.publishedAt === undefined) throw refuse('finalListsNotSigned');
       const { medium, place, bundleSha256, placedAt } = request.body;
+      // With a write-once store: the server's bundle, its path recorded too (bundle_path, 020).
+      const bundlePath = await custodyBundle(options.bundles, 'final-lists', keyGroup, bundleSha256);
       const id = randomUUID();
       await withTransaction(pool, async (client) => {
         await client.query(
-          `INSERT INTO custody_records (id, election_id, content, scope, medium, place, member_id, bundle_sha256, placed_at, recorded_at)
-           VALUES ($1, $2, 'final-lists', $3, $4, $5, $6, $7, $8, $9)`,
-          [id, electionId, keyGroup, medium, place, me.memberId, bundleSha256, new Date(placedAt), at],
+          `INSERT INTO custody_records (id, election_id, content, scope, medium, place, member_id, bundle_sha256, placed_at, recorded_at${bundlePath === null ? '' : ', bundle_path'})
+           VALUES ($1, $2, 'final-lists', $3, $4, $5, $6, $7, $8, $9${bundlePath === null ? '' : ', $10'})`,
+          [
+            id,
+            electionId,
+            keyGroup,
+            medium,
+            place,
+            me.memberId,
+            bundleSha256,
+            new Date(placedAt),
+            at,
+            ...(bundlePath === null ? [] : [bundlePath]),
+          ],
         );
         await writeAudit(client, {
           electionId,
@@ -492,6 +525,7 @@ export const finalListRoutes: FastifyPluginCallbackTypebox<ClosingRoutesOptions>
         medium,
         place,
         bundleSha256,
+        ...(bundlePath === null ? {} : { bundlePath }),
         placedAt: new Date(placedAt).toISOString(),
       });
     },

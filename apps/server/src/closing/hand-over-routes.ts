@@ -28,6 +28,7 @@ import { forbidden } from '../authz/access.ts';
 import { withTransaction } from '../transaction.ts';
 import { actingMember, actingRole, type ClosingRoutesOptions } from './closing-context.ts';
 import { readDocument, readSignOffs } from './closing-documents.ts';
+import { custodyBundle } from './bundles.ts';
 import { refuse, refuseWith, violated } from './closing-errors.ts';
 import { Base64, Fingerprint, Id, RegionParams, SignOffView, signOffView } from './closing-schemas.ts';
 import { RegionProtocolView, type ProtocolBody } from './protocol-routes.ts';
@@ -97,6 +98,9 @@ export const handOverSchemas = {
           medium: Type.String(),
           place: Type.String(),
           bundleSha256: Type.String(),
+          bundlePath: Type.Optional(
+            Type.String({ description: 'Where the server wrote the bundle in its write-once store' }),
+          ),
           placedAt: Type.String({ format: 'date-time' }),
         },
         { additionalProperties: false },
@@ -266,12 +270,24 @@ export const handOverRoutes: FastifyPluginCallbackTypebox<ClosingRoutesOptions> 
       const at = clock.now();
       await published();
       const { medium, place, bundleSha256, placedAt } = request.body;
+      // With a write-once store: the server's bundle, its path recorded too (bundle_path, 020).
+      const bundlePath = await custodyBundle(options.bundles, 'protocol', 'protocol', bundleSha256);
       const id = randomUUID();
       await withTransaction(pool, async (client) => {
         await client.query(
-          `INSERT INTO custody_records (id, election_id, content, scope, medium, place, member_id, bundle_sha256, placed_at, recorded_at)
-           VALUES ($1, $2, 'results', 'protocol', $3, $4, $5, $6, $7, $8)`,
-          [id, electionId, medium, place, me.memberId, bundleSha256, new Date(placedAt), at],
+          `INSERT INTO custody_records (id, election_id, content, scope, medium, place, member_id, bundle_sha256, placed_at, recorded_at${bundlePath === null ? '' : ', bundle_path'})
+           VALUES ($1, $2, 'results', 'protocol', $3, $4, $5, $6, $7, $8${bundlePath === null ? '' : ', $9'})`,
+          [
+            id,
+            electionId,
+            medium,
+            place,
+            me.memberId,
+            bundleSha256,
+            new Date(placedAt),
+            at,
+            ...(bundlePath === null ? [] : [bundlePath]),
+          ],
         );
         await writeAudit(client, {
           electionId,
@@ -288,6 +304,7 @@ export const handOverRoutes: FastifyPluginCallbackTypebox<ClosingRoutesOptions> 
         medium,
         place,
         bundleSha256,
+        ...(bundlePath === null ? {} : { bundlePath }),
         placedAt: new Date(placedAt).toISOString(),
       });
     },

@@ -223,13 +223,30 @@ export const protocolRoutes: FastifyPluginCallbackTypebox<ClosingRoutesOptions> 
               : { memberId: x.memberId, signed: false as const, reason: x.reason ?? '' },
           ),
         );
-        await appendLedger(
-          client,
-          electionId,
-          'protocol',
-          { sha256: locked.sha256, publishedAt: at.toISOString() },
-          at,
-        );
+        // One entry per region (an entry stays under 64 KiB however many regions): the signed
+        // document's hash and the region's lines as numbers, candidates by their ballot id.
+        const body = JSON.parse(Buffer.from(locked.content).toString('utf8')) as ProtocolBody;
+        for (const region of body.regions) {
+          await appendLedger(
+            client,
+            electionId,
+            'protocol',
+            {
+              sha256: locked.sha256,
+              publishedAt: at.toISOString(),
+              region: region.region,
+              lines: region.lines.map((l) => ({
+                line: l.line,
+                value: l.value,
+                ...(l.candidate === undefined ? {} : { candidate: l.candidate.id }),
+              })),
+              ...(region.invalidated === undefined
+                ? {}
+                : { invalidated: { decision: region.invalidated.decision, at: region.invalidated.at } }),
+            },
+            at,
+          );
+        }
       }
       if (out.recorded)
         await writeAudit(client, {
