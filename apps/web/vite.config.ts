@@ -10,6 +10,21 @@ import react from '@vitejs/plugin-react';
 const NODE_STUB = fileURLToPath(new URL('./src/node-stub.ts', import.meta.url));
 const LIBSODIUM_STUB = fileURLToPath(new URL('./src/libsodium-stub.ts', import.meta.url));
 
+/**
+ * The key-part file (scrypt) is opened only at the commission's workstation (holder-shares.ts
+ * imports it by path). @opendeg/crypto's index re-exports it, and a module with side effects keeps
+ * its import in the chunk the voting page shares with the workstation; it has none, so saying so
+ * lets the voting bundle drop it.
+ */
+function keyPartFileApart(): Plugin {
+  return {
+    name: 'opendeg-key-part-file-apart',
+    transform(_code, id) {
+      return id.endsWith('/packages/crypto/src/key-part-file.ts') ? { moduleSideEffects: false } : null;
+    },
+  };
+}
+
 function browserStubs(): Plugin {
   return {
     name: 'opendeg-browser-stubs',
@@ -26,7 +41,7 @@ const proxied = ['/api', '/auth', '/esia', '/dev', '/log', '/health'];
 
 // Vite needs its config as the default export (the one default export of this app).
 export default defineConfig({
-  plugins: [browserStubs(), react()],
+  plugins: [browserStubs(), keyPartFileApart(), react()],
   build: {
     target: 'es2022',
     manifest: true,

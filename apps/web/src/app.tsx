@@ -31,7 +31,7 @@ function Loading() {
 function pageOf(path: string): ReactNode {
   if (path === '/') return <HomePage />;
   if (path === '/apply') return <ApplyPage />;
-  if (path === '/vote') return <VotePage />;
+  if (path === '/vote' || path === '/vote/large') return <VotePage />;
   if (path === '/verify') return <FindBallotPage />;
   if (path === '/observe' || path.startsWith('/observe/')) return <ObservePage />;
   if (path === '/commission' || path.startsWith('/commission/')) return <CommissionPage />;

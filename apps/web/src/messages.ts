@@ -139,6 +139,15 @@ export const MESSAGES = {
   'apply.withdrawYes': { ru: 'Да, отозвать', en: 'Yes, withdraw' },
   'apply.withdrawn': { ru: 'Заявление отозвано.', en: 'The application has been withdrawn.' },
   'vote.title': { ru: 'Голосование', en: 'Voting' },
+  'vote.largeTitle': {
+    ru: 'Голосование: бюллетень для слабовидящих',
+    en: 'Voting: the ballot for the visually impaired',
+  },
+  'vote.toLarge': {
+    ru: 'Бюллетень для слабовидящих: крупный шрифт, высокая контрастность',
+    en: 'Ballot for the visually impaired: very large print, high contrast',
+  },
+  'vote.toStandard': { ru: 'Обычная версия бюллетеня', en: 'The standard ballot' },
   'vote.lead': {
     ru: 'Электронный бюллетень шифруется на вашем устройстве; ваш выбор не связан с вашими данными.',
     en: 'The electronic ballot is encrypted on your device; your choice is never linked to your data.',
@@ -412,8 +421,8 @@ export const MESSAGES = {
   },
   'commission.title': { ru: 'Рабочее место ТИК ДЭГ', en: 'Commission workstation' },
   'commission.lead': {
-    ru: 'Списки участников, решения комиссии и наблюдатели — в пределах прав вашей роли.',
-    en: 'Participant lists, the commission’s decisions and observers — within your role’s rights.',
+    ru: 'Списки участников, решения, наблюдатели, формирование ключей и подведение итогов — в пределах прав вашей роли.',
+    en: 'Participant lists, decisions, observers, the key ceremony and the close of voting — within your role’s rights.',
   },
   'commission.loginWhy': {
     ru: 'Войдите, чтобы открыть рабочее место члена комиссии.',

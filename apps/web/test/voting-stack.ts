@@ -42,7 +42,7 @@ export const BALLOT_SOURCE: BallotSource = {
  * the lead puts them in place; this applies them, in order, after the present ones. Once they are
  * `.sql`, it does nothing.
  */
-async function applyPendingMigrations(db: TestDatabase): Promise<void> {
+export async function applyPendingMigrations(db: TestDatabase): Promise<void> {
   const present = loadMigrations();
   const pending = fs
     .readdirSync(MIGRATIONS_DIR)

@@ -1,6 +1,7 @@
-// The commission workstation (ТИК ДЭГ), by role: the member's roles, the participant lists, the
-// decisions recorded and the observers. Each part shows what the API lets this role see; a part it
-// may not see says so in the server's words.
+// The commission workstation (ТИК ДЭГ), by role: the member's roles, the participant lists (with
+// exclusion), the decisions recorded, the observers, the key ceremony, and the close of voting —
+// final lists, decryption, protocol. Each part shows what the API lets this role see or do; a part
+// it may not use says so in the server's words.
 import { useEffect, useState } from 'react';
 import type { CommissionObserverView, DecisionView } from '../../../server/src/api.ts';
 import { call } from '../api.ts';
@@ -11,7 +12,13 @@ import { useAccount } from '../components/use-account.ts';
 import { formatDate, formatDateTime, MOSCOW } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, useRoute } from '../router.tsx';
+import { DecryptionPanel } from './decryption-panel.tsx';
+import { FinalListsPanel } from './final-lists-panel.tsx';
+import { KeysPanel } from './keys-panel.tsx';
 import { ListsPanel } from './lists-panel.tsx';
+import { ProtocolPanel } from './protocol-panel.tsx';
+import { can, seatOf } from './seat.ts';
+import { useText, type TextKey } from './texts.ts';
 
 type Roles = Awaited<ReturnType<typeof call<'GET /api/roles/me'>>>;
 
@@ -26,6 +33,14 @@ const PARTS = [
   { to: '/commission/decisions', key: 'commission.part.decisions' },
   { to: '/commission/observers', key: 'commission.part.observers' },
 ] as const;
+
+/** The write parts of the workstation (texts.ts keys). */
+const WRITE_PARTS: readonly { to: string; key: TextKey }[] = [
+  { to: '/commission/keys', key: 'part.keys' },
+  { to: '/commission/final-lists', key: 'part.finalLists' },
+  { to: '/commission/decryption', key: 'part.decryption' },
+  { to: '/commission/protocol', key: 'part.protocol' },
+];
 
 function Decisions() {
   const { t } = useI18n();
@@ -152,6 +167,7 @@ function Observers() {
 
 export function CommissionPage() {
   const { t, pick } = useI18n();
+  const ct = useText();
   const { state } = useAccount();
   const { path } = useRoute();
   const [roles, setRoles] = useState<Roles>();
@@ -159,6 +175,7 @@ export function CommissionPage() {
   useEffect(() => {
     if (state.kind === 'ready') call('GET /api/roles/me').then(setRoles, setError);
   }, [state.kind]);
+  const seat = seatOf(roles?.assignments ?? []);
   const regions = [
     ...new Set((roles?.assignments ?? []).map((a) => a.region).filter((r): r is string => r !== undefined)),
   ];
@@ -191,14 +208,29 @@ export function CommissionPage() {
                   </Link>
                 </li>
               ))}
+              {WRITE_PARTS.map((p) => (
+                <li key={p.to}>
+                  <Link to={p.to} aria-current={path === p.to ? 'page' : undefined}>
+                    {ct(p.key)}
+                  </Link>
+                </li>
+              ))}
             </ul>
           </nav>
-          {path === '/commission/decisions' ? (
+          {roles === undefined ? null : path === '/commission/decisions' ? (
             <Decisions />
           ) : path === '/commission/observers' ? (
             <Observers />
+          ) : path === '/commission/keys' ? (
+            <KeysPanel seat={seat} />
+          ) : path === '/commission/final-lists' ? (
+            <FinalListsPanel seat={seat} />
+          ) : path === '/commission/decryption' ? (
+            <DecryptionPanel seat={seat} />
+          ) : path === '/commission/protocol' ? (
+            <ProtocolPanel seat={seat} />
           ) : (
-            <ListsPanel regions={regions} />
+            <ListsPanel regions={regions} mayExclude={can(seat, 'chairman', 'secretary')} />
           )}
         </>
       )}

@@ -1,17 +1,96 @@
 // Participant lists (P-3.3–P-3.9, P-10.6) as the commission sees them: alphabetical pages of the
 // Appendix 1 form with search by the beginning of the name, paging forward, excluded rows struck
-// through with their ground (Appendix 2), the counts of P-3.9. View only: nothing to copy or print.
-import { useEffect, useState, type SyntheticEvent } from 'react';
+// through with their ground (Appendix 2), the counts of P-3.9. Nothing to copy or print. The
+// chairman and the secretary exclude a participant on a ground of P-3.4 with the document it rests
+// on; the row stays, struck through, with the ground in its notes (Appendix 2).
+import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import type { ListRowView } from '../../../server/src/api.ts';
 import { call } from '../api.ts';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { formatNumber } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
+import { commissionApi, type ExclusionReason } from './closing-api.ts';
+import { useText } from './texts.ts';
 
 const PAGE = 50;
 
-export function ListsPanel({ regions }: { regions: readonly string[] }) {
+const REASONS: readonly ExclusionReason[] = ['LOST_SUFFRAGE', 'VOTED_EARLY', 'CONDITIONS_NOT_MET'];
+
+/** P-3.4: the ground and the document; the server refuses after the region's voting has ended. */
+function ExclusionForm({
+  region,
+  row,
+  onDone,
+  onCancel,
+}: {
+  region: string;
+  row: ListRowView;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const ct = useText();
+  const [reason, setReason] = useState<ExclusionReason>('LOST_SUFFRAGE');
+  const [document, setDocument] = useState('');
+  const [error, setError] = useState<unknown>();
+  const first = useRef<HTMLSelectElement>(null);
+  useEffect(() => {
+    first.current?.focus();
+  }, []);
+  const submit = (e: SyntheticEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    commissionApi
+      .exclude(region, { participantId: row.participantId, reason, document: document.trim() })
+      .then(onDone, setError);
+  };
+  return (
+    <form className="panel" aria-labelledby="exclude-heading" onSubmit={submit}>
+      <h3 id="exclude-heading">{ct('exclude.heading', { n: row.n, name: row.fullName })}</h3>
+      <div className="field">
+        <label htmlFor="exclude-reason">{ct('exclude.reason')}</label>
+        <select
+          id="exclude-reason"
+          ref={first}
+          value={reason}
+          onChange={(e) => {
+            setReason(e.target.value as ExclusionReason);
+          }}
+        >
+          {REASONS.map((r) => (
+            <option key={r} value={r}>
+              {ct(`exclude.reason.${r}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="exclude-document">{ct('exclude.document')}</label>
+        <input
+          id="exclude-document"
+          required
+          value={document}
+          onChange={(e) => {
+            setDocument(e.target.value);
+          }}
+        />
+      </div>
+      <ErrorNotice error={error} />
+      <div className="actions">
+        <button type="submit" className="button-danger">
+          {ct('exclude.submit')}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {ct('exclude.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function ListsPanel({ regions, mayExclude }: { regions: readonly string[]; mayExclude: boolean }) {
   const { t, pick, lang } = useI18n();
+  const ct = useText();
+  const [excluding, setExcluding] = useState<ListRowView>();
   const [region, setRegion] = useState(regions[0] ?? '');
   const [q, setQ] = useState('');
   const [query, setQuery] = useState<{ region: string; q: string; after?: string; page: number }>();
@@ -112,6 +191,7 @@ export function ListsPanel({ regions }: { regions: readonly string[] }) {
                   <th scope="col">{t('apply.phone')}</th>
                   <th scope="col">{t('commission.ballotAccess')}</th>
                   <th scope="col">{t('commission.notes')}</th>
+                  {mayExclude && <th scope="col">{ct('exclude.column')}</th>}
                 </tr>
               </thead>
               <tbody>
@@ -127,11 +207,41 @@ export function ListsPanel({ regions }: { regions: readonly string[] }) {
                     <td>{r.phone}</td>
                     <td>{r.ballotAccess}</td>
                     <td className="reason">{r.notes ? pick(r.notes) : ''}</td>
+                    {mayExclude && (
+                      <td className="reason">
+                        {!r.struck && (
+                          <button
+                            type="button"
+                            aria-label={ct('exclude.rowButton', { n: r.n })}
+                            onClick={() => {
+                              setExcluding(r);
+                            }}
+                          >
+                            {ct('exclude.button')}
+                          </button>
+                        )}
+                      </td>
+                    )}
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
+          {excluding && (
+            <ExclusionForm
+              key={excluding.participantId}
+              region={query.region}
+              row={excluding}
+              onCancel={() => {
+                setExcluding(undefined);
+              }}
+              onDone={() => {
+                setExcluding(undefined);
+                // The same page again: the row comes back struck through with its ground.
+                setQuery({ ...query });
+              }}
+            />
+          )}
           <div className="actions">
             {query.after !== undefined && (
               <button

@@ -1,10 +1,13 @@
 // The observer portal (P-10.2, P-10.8, P-10.10, P-11.10.2), public: live figures, the ledger
-// explorer, downloads and how to verify independently — one page per part.
+// explorer, downloads and how to verify independently, the signed protocol once published — one
+// page per part.
 import { Page } from '../components/page.tsx';
 import { useI18n } from '../i18n.tsx';
 import { Link, useRoute } from '../router.tsx';
 import { FiguresPanel } from './figures-panel.tsx';
 import { LedgerExplorer } from './ledger-explorer.tsx';
+import { PublishedProtocol } from './protocol-panel.tsx';
+import { useText } from '../commission/texts.ts';
 import { VerifyGuide } from './verify-guide.tsx';
 
 const PARTS = [
@@ -15,6 +18,7 @@ const PARTS = [
 
 export function ObservePage() {
   const { t } = useI18n();
+  const ct = useText();
   const { path } = useRoute();
   return (
     <Page title={t('observe.title')} lead={t('observe.lead')}>
@@ -27,10 +31,17 @@ export function ObservePage() {
               </Link>
             </li>
           ))}
+          <li>
+            <Link to="/observe/protocol" aria-current={path === '/observe/protocol' ? 'page' : undefined}>
+              {ct('observeProtocol.part')}
+            </Link>
+          </li>
         </ul>
       </nav>
       {path === '/observe/ledger' ? (
         <LedgerExplorer />
+      ) : path === '/observe/protocol' ? (
+        <PublishedProtocol />
       ) : path === '/observe/verify' ? (
         <VerifyGuide />
       ) : (

@@ -4,6 +4,8 @@
 // after a reload from what the server says and what the device kept (progress.ts): a ballot that
 // was sent is sent again until its receipt arrives (the same ballot gets the same receipt), and a
 // credential is asked for again with the same blinded message (the same signature comes back).
+// At /vote/large the same steps run as the ballot for the visually impaired (P-11.4.4): very large
+// print, high contrast, large targets and thick focus rings, whatever the display settings.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiFailure } from '../api.ts';
 import { ErrorNotice } from '../components/error-notice.tsx';
@@ -11,6 +13,7 @@ import { LoginPrompt, LogoutButton } from '../components/login-prompt.tsx';
 import { Page } from '../components/page.tsx';
 import { useAccount } from '../components/use-account.ts';
 import { useI18n } from '../i18n.tsx';
+import { Link, useRoute } from '../router.tsx';
 import type { MessageKey } from '../messages.ts';
 import {
   challenge,
@@ -78,6 +81,9 @@ function StepList({ phase }: { phase: Phase['kind'] }) {
 // message would be refused (one signature per voter, ever).
 const inFlight = new Map<string, Promise<Progress>>();
 
+/** P-11.4.4: the ballot for the visually impaired. */
+export const LARGE_PATH = '/vote/large';
+
 /** Lets the browser paint a "working" message before a long synchronous computation. */
 const nextFrame = (): Promise<void> =>
   new Promise((resolve) => {
@@ -85,6 +91,15 @@ const nextFrame = (): Promise<void> =>
   });
 
 export function VotePage() {
+  const large = useRoute().path === LARGE_PATH;
+  const here = large ? LARGE_PATH : '/vote';
+  useEffect(() => {
+    if (!large) return;
+    document.documentElement.dataset.ballotLarge = '';
+    return () => {
+      delete document.documentElement.dataset.ballotLarge;
+    };
+  }, [large]);
   const { t, pick } = useI18n();
   const { state: account } = useAccount();
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
@@ -281,9 +296,16 @@ export function VotePage() {
   const timeZone = status?.region?.timeZone ?? 'Europe/Moscow';
 
   return (
-    <Page title={t('vote.title')} lead={t('vote.lead')}>
+    <Page title={large ? t('vote.largeTitle') : t('vote.title')} lead={t('vote.lead')}>
+      <p className="large-link">
+        {large ? (
+          <Link to="/vote">{t('vote.toStandard')}</Link>
+        ) : (
+          <Link to={LARGE_PATH}>{t('vote.toLarge')}</Link>
+        )}
+      </p>
       {account.kind === 'loading' && <p role="status">{t('common.loading')}</p>}
-      {account.kind === 'anonymous' && <LoginPrompt returnTo="/vote" why={t('vote.loginWhy')} />}
+      {account.kind === 'anonymous' && <LoginPrompt returnTo={here} why={t('vote.loginWhy')} />}
       {account.kind === 'failed' && <ErrorNotice error={account.error} />}
       {account.kind === 'ready' && (
         <>
@@ -460,7 +482,7 @@ export function VotePage() {
             <>
               <ErrorNotice error={phase.error} />
               {phase.error instanceof ApiFailure && phase.error.code === 'UNAUTHENTICATED' ? (
-                <LoginPrompt returnTo="/vote" why={t('vote.sessionEnded')} />
+                <LoginPrompt returnTo={here} why={t('vote.sessionEnded')} />
               ) : (
                 <button
                   type="button"
