@@ -19,8 +19,8 @@ export class DevOutboxSms implements SmsGateway {
     this.#clock = clock;
   }
 
-  async send(phone: string, text: string): Promise<void> {
-    await this.#pool.query('INSERT INTO sms_outbox (phone, text, sent_at) VALUES ($1, $2, $3)', [
+  async send(phone: string, text: string, db?: pg.ClientBase): Promise<void> {
+    await (db ?? this.#pool).query('INSERT INTO sms_outbox (phone, text, sent_at) VALUES ($1, $2, $3)', [
       phone,
       text,
       this.#clock.now(),

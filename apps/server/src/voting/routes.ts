@@ -409,6 +409,7 @@ export const votingRoutes: FastifyPluginCallbackTypebox<VotingRoutesOptions> = (
           await deps.sms.send(
             phone,
             `Код подтверждения для голосования ДЭГ: ${outcome.code}. Никому его не сообщайте. / Remote voting code: ${outcome.code}.`,
+            client,
           );
         } catch (e) {
           request.log.error({ event: 'voting.code.sms_failed', err: e }, 'SMS gateway failed');
