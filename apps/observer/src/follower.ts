@@ -60,6 +60,7 @@ import {
 } from './evidence.ts';
 import type { Fetched, LogSource } from './log-source.ts';
 import { AlarmStore } from './store/alarm-store.ts';
+import { writeReplicaStep } from './store/replica-writer.ts';
 import { ensureObserverSchema } from './store/schema.ts';
 
 /** A verified entry handed to the checker. */
@@ -95,6 +96,13 @@ export interface EntryAlarm {
 /** The personality of the log: what its entries mean (the election checker). */
 export interface EntryChecker {
   check(entries: readonly VerifiedEntry[], ctx: CheckContext): Promise<void>;
+  /**
+   * Entries fetched but not verified yet (their tree's root is checked once the whole step is in):
+   * the checker may start work that depends on the bytes alone, but must not count, store or raise
+   * anything from them — `check` sees the verified entries later. Resolves when the checker is ready
+   * for more (the follower waits, so fetching does not run far ahead of it).
+   */
+  prefetch?(entries: readonly VerifiedEntry[]): Promise<void>;
 }
 
 export type PollResult =
@@ -334,35 +342,57 @@ export class Follower {
     const first = Math.floor(m / TILE_WIDTH);
     const last = Math.ceil(n / TILE_WIDTH) - 1;
     const bundleUrls = new Map<number, { url: string; at: number }>();
-    for (let b0 = first; b0 <= last; b0 += chunk) {
-      const indices = range(b0, Math.min(last, b0 + chunk - 1));
-      const got = await this.mapLimit(indices, (b) =>
+    // The first step is short: the checker gets the first entries (the manifest, on a fresh node)
+    // early and makes ready while the next steps are fetched.
+    const steps: number[][] = [];
+    for (let b0 = first; b0 <= last;) {
+      const size = steps.length === 0 ? Math.min(chunk, 4) : chunk;
+      steps.push(range(b0, Math.min(last, b0 + size - 1)));
+      b0 += size;
+    }
+    const fetchStep = (indices: readonly number[]): Promise<Fetched[]> =>
+      this.mapLimit(indices, (b) =>
         this.options.source.tile({
           level: 'entries',
           index: b,
           width: Math.min(TILE_WIDTH, n - b * TILE_WIDTH),
         }),
       );
-      const fresh: Uint8Array[] = [];
-      for (const [j, b] of indices.entries()) {
-        const start = b * TILE_WIDTH;
-        const width = Math.min(TILE_WIDTH, n - start);
-        const res = got[j] as Fetched;
-        const entries = await this.bundleEntries(res, start, width, seen);
-        if (!Array.isArray(entries)) return entries;
-        if (res.ok) bundleUrls.set(b, { url: res.url, at: res.at });
-        // Entries the node already holds come again with the partial bundle: they must not change.
-        const held = start < m ? await this.store.readEntries(start, m) : [];
-        for (const [k, e] of entries.entries()) {
-          const mine = held[k];
-          if (mine === undefined) fresh.push(e);
-          else if (!equalBytes(mine, e)) return this.heldDiffers(start + k, mine, e, res, seen);
+    // The steps overlap: while one step's entries are rehashed and handed to the checker, the next
+    // step's bundles are being fetched and the last step's rows written (one transaction a step).
+    let ahead = steps[0] === undefined ? undefined : fetchStep(steps[0]);
+    let writing: Promise<void> = Promise.resolve();
+    try {
+      for (const [i, indices] of steps.entries()) {
+        const got = await (ahead ?? fetchStep(indices));
+        const following = steps[i + 1];
+        ahead = following === undefined ? undefined : fetchStep(following);
+        const fresh: Uint8Array[] = [];
+        for (const [j, b] of indices.entries()) {
+          const start = b * TILE_WIDTH;
+          const width = Math.min(TILE_WIDTH, n - start);
+          const res = got[j] as Fetched;
+          const entries = await this.bundleEntries(res, start, width, seen);
+          if (!Array.isArray(entries)) return entries;
+          if (res.ok) bundleUrls.set(b, { url: res.url, at: res.at });
+          // Entries the node already holds come again with the partial bundle: they must not change.
+          const held = start < m ? await this.store.readEntries(start, m) : [];
+          for (const [k, e] of entries.entries()) {
+            const mine = held[k];
+            if (mine === undefined) fresh.push(e);
+            else if (!equalBytes(mine, e)) return await this.heldDiffers(start + k, mine, e, res, seen);
+          }
         }
+        const start = edge.size;
+        const tiles = edge.append(fresh.map(hashLeaf));
+        await this.options.checker?.prefetch?.(fresh.map((bytes, k) => ({ index: start + k, bytes })));
+        await writing;
+        writing = writeReplicaStep(this.options.pool, this.store.logId, this.lease, start, fresh, tiles);
       }
-      const start = edge.size;
-      const tiles = edge.append(fresh.map(hashLeaf));
-      await this.store.writeEntries(this.lease, start, fresh);
-      await this.store.writeTiles(this.lease, tiles);
+      await writing;
+    } finally {
+      // An alarm or a failure ends the step early: no write is left running behind it.
+      await writing.catch(() => undefined);
     }
     if (!equalBytes(edge.root(), seen.checkpoint.root)) return this.diagnose(seen, bundleUrls);
     const next: StoredCheckpoint = {
@@ -629,9 +659,10 @@ export class Follower {
         first ??= o;
       },
     };
+    // Steps on multiples of `step`, the checker's jobs (one bundle each) whole within a step.
     const step = 4 * TILE_WIDTH;
-    for (let s = from; s < to; s += step) {
-      const e = Math.min(to, s + step);
+    for (let s = from, e = 0; s < to; s = e) {
+      e = Math.min(to, (Math.floor(s / step) + 1) * step);
       const bytes = await this.store.readEntries(s, e);
       await checker.check(
         bytes.map((b, k) => ({ index: s + k, bytes: b })),

@@ -10,6 +10,7 @@ import type pg from 'pg';
 
 import { ElectionChecker } from './election/election-checker.ts';
 import { EntryIndex } from './election/entry-index.ts';
+import { IssuedVsCast } from './election/issued-vs-cast.ts';
 import { ObserverError } from './errors.ts';
 import { Follower, type FollowerEvent, type PollResult } from './follower.ts';
 import type { LogSource } from './log-source.ts';
@@ -33,6 +34,10 @@ export interface ObserverNodeOptions {
   /** Worker threads that re-check ballots (default 0: the main thread). */
   readonly threads?: number;
   readonly backend?: Backend;
+  /** The server's published figures (`…/api/figures`): issued against cast after each catch-up. */
+  readonly figuresUrl?: string;
+  /** Tolerance of that comparison (issued-vs-cast.ts); default 3 s. */
+  readonly figuresSettleMs?: number;
 }
 
 export class ObserverNode {
@@ -46,7 +51,13 @@ export class ObserverNode {
     readonly room: RoomQueue,
     readonly witness: ObserverWitness | undefined,
     readonly clock: () => number,
+    readonly figures: IssuedVsCast | undefined,
   ) {}
+
+  /** Alarms of the log and the election (the follower's) and of the published figures. */
+  get alarmTotal(): number {
+    return this.follower.alarmTotal + (this.figures?.raised ?? 0);
+  }
 
   static async open(options: ObserverNodeOptions): Promise<ObserverNode> {
     const clock = options.clock ?? Date.now;
@@ -67,7 +78,27 @@ export class ObserverNode {
       const store = await PostgresWitnessStore.open(options.pool, signer.value.name);
       witness = new ObserverWitness(follower, key.value.verifier, signer.value, store);
     }
-    return new ObserverNode(follower, checker, index, new RoomQueue(options.pool, clock), witness, clock);
+    const figures =
+      options.figuresUrl === undefined
+        ? undefined
+        : new IssuedVsCast({
+            follower,
+            pool: options.pool,
+            figuresUrl: options.figuresUrl,
+            name: options.name,
+            evidenceDir: options.evidenceDir,
+            clock,
+            ...(options.figuresSettleMs === undefined ? {} : { settleMs: options.figuresSettleMs }),
+          });
+    return new ObserverNode(
+      follower,
+      checker,
+      index,
+      new RoomQueue(options.pool, clock),
+      witness,
+      clock,
+      figures,
+    );
   }
 
   /** Polls every `intervalMs` until `close()`. */
@@ -76,6 +107,7 @@ export class ObserverNode {
       this.timer = undefined;
       void this.follower
         .catchUp()
+        .then((r) => (r.kind === 'unchanged' ? this.figures?.check() : undefined))
         .catch(() => undefined)
         .then(() => {
           if (!this.stopped) this.timer = setTimeout(tick, intervalMs);

@@ -26,6 +26,7 @@ import {
   verificationEntry,
   type ElectionFixture,
 } from './helpers/election-fixture.ts';
+import { vote } from '../../../packages/election/src/testing/simulate.ts';
 import {
   createTestLog,
   logSigner,
@@ -191,6 +192,59 @@ describe('election observer node', () => {
     // The evidence is also served over HTTP.
     const served = await getJson<Evidence>(`${a.url}/alarms/${alarm?.id ?? 0}/evidence`);
     expect(served.body.kind).toBe('invalid-entry');
+  });
+
+  test('P-10.10 a fresh node with two worker threads catches up in one step: the workers judge the ballots as they are fetched; a credential used again in a later job is B.6 and its answers leave the sum; the tallies are the box’s', async () => {
+    const dupLog = await createTestLog(logSigner(13));
+    const [first, ...others] = fx.ballots as [BallotJson, ...BallotJson[]];
+    // The second use of a credential lands in a later job of the workers (jobs are 256 entries).
+    await dupLog.append([
+      manifestEntry(fx.sim),
+      challengedEntry(fx.challenged[0] as never),
+      ballotEntry(first),
+    ]);
+    await dupLog.append(others.map(ballotEntry));
+    await dupLog.append(Array.from({ length: 300 }, (_, i) => verificationEntry(`проверка ${i}`)));
+    // In that job a new ballot too: the job's sum for region 77 is added less the rejected ballot.
+    const late = (await vote(fx.sim, '77', [['b']])).ballot;
+    await dupLog.append([ballotEntry(fx.ballots[3] as BallotJson), ballotEntry(late)]);
+    const s = await startLogServer(dupLog.ledger);
+    const db = await createTestDatabase({ migrate: false });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'opendeg-observer-pool-'));
+    const node = await ObserverNode.open({
+      source: httpLogSource(s.url),
+      origin: ORIGIN,
+      logKey: vkeyOf(logSigner(13)),
+      pool: db.pool,
+      name: 'observer-pool',
+      evidenceDir: dir,
+      threads: 2,
+    });
+    try {
+      expect(await node.follower.poll()).toMatchObject({ kind: 'alarm', alarm: 'invalid-entry' });
+      expect(node.follower.size).toBe(dupLog.ledger.size);
+      expect(node.checker.counts()).toMatchObject({
+        counted: 6,
+        rejected: 1,
+        challenged: 1,
+        verification: 300,
+      });
+      // Every ballot's proofs were checked by the workers from the entries fetched ahead of the root.
+      expect(node.checker.workerProgress()).toMatchObject({ usedAhead: 7, queued: 0 });
+      const [alarm] = await node.follower.listAlarms();
+      const evidence = JSON.parse(readFileSync(alarm?.evidenceFile ?? '', 'utf8')) as Evidence;
+      expect(evidence.election?.failures.map((f) => f.check)).toEqual(['B.6']);
+      expect((await verifyEvidence(evidence, { election: checkElectionEvidence })).proven).toBe(true);
+      const record = await fx.close([...fx.ballots, late]);
+      expect(record.tallies.find((t) => t.region === '77')?.ballots).toBe(4);
+      for (const t of record.tallies) expect(node.checker.tally(t.region)).toEqual(t);
+    } finally {
+      await node.close();
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+      await s.close();
+      await dupLog.close();
+    }
   });
 
   test('V.8 published results that are not the decryption of the tallies are an alarm; the honest close raises none', async () => {

@@ -1,14 +1,18 @@
 // The log follower against a real log on PostgreSQL served over HTTP (C2SP tlog-tiles): the honest
 // run, then each way a log can break its promises (P-10.7, P-10.10), with evidence re-checked offline.
 
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 import { afterEach, describe, expect, test } from 'vitest';
 
-import { hashLeaf, MemoryLedgerStore, Ledger, unwrap } from '@opendeg/ledger';
+import { createTestDatabase } from '@opendeg/db/testing';
+import { hashLeaf, MemoryLedgerStore, Ledger, rootFromTiles, unwrap } from '@opendeg/ledger';
 
 import { verifyEvidence, type Evidence } from '../src/evidence.ts';
-import { Follower } from '../src/follower.ts';
+import { Follower, type EntryChecker, type VerifiedEntry } from '../src/follower.ts';
 import { httpLogSource } from '../src/log-source.ts';
 import {
   createTestLog,
@@ -297,5 +301,66 @@ describe('follower', () => {
     expect(e.leaves[0]?.index).toBe(15);
     expect(e.leaves[0]?.leafHash).not.toBe(Buffer.from(hashLeaf(new Uint8Array())).toString('base64'));
     expect((await verifyEvidence(e)).proven).toBe(true);
+  });
+
+  test('P-10.7 a catch-up in many steps: the next step is fetched and the last written while one is checked; the checker gets entries ahead, but only verified ones to count', async () => {
+    const { log, server, vkey } = await setUp(700);
+    const db = await createTestDatabase({ migrate: false });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'opendeg-observer-steps-'));
+    cleanups.push(async () => {
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const ahead: VerifiedEntry[] = [];
+    const checked: VerifiedEntry[] = [];
+    const checker: EntryChecker = {
+      check: (entries) => {
+        checked.push(...entries);
+        return Promise.resolve();
+      },
+      prefetch: (entries) => {
+        // Nothing is checked before the whole step's root is.
+        expect(checked).toHaveLength(0);
+        ahead.push(...entries);
+        return Promise.resolve();
+      },
+    };
+    const open = (): Promise<Follower> =>
+      Follower.open({
+        source: httpLogSource(server.url),
+        origin: ORIGIN,
+        logKey: vkey,
+        pool: db.pool,
+        name: 'observer-steps',
+        evidenceDir: dir,
+        checker,
+        chunkBundles: 1,
+      });
+    const f = await open();
+    expect(await f.poll()).toEqual({ kind: 'advanced', from: 0, to: 700 });
+    const entries = await log.store.readEntries(0, 700);
+    expect(ahead.map((e) => e.index)).toEqual([...entries.keys()]);
+    expect(checked.map((e) => e.index)).toEqual([...entries.keys()]);
+    expect(checked.map((e) => e.bytes)).toEqual(entries);
+    // Every step's entries and tiles were written: the replica rebuilds the signed root.
+    expect(await f.replica.readEntries(0, 700)).toEqual(entries);
+    const root = await rootFromTiles(700, (keys) => f.replica.readTiles(keys));
+    expect(root.ok && Buffer.from(root.value).equals(Buffer.from(log.ledger.checkpoint().root))).toBe(true);
+    // An entry served with other bytes than the log signed reaches the checker ahead, never to count.
+    await log.append(testEntries(700, 300));
+    await log.db.pool.query(
+      `UPDATE ledger_entry SET data = convert_to('{"n":900,"tag":"forged","type":"test"}', 'UTF8') WHERE idx = 900`,
+    );
+    ahead.length = 0;
+    checked.length = 0;
+    expect(await f.poll()).toMatchObject({ kind: 'alarm', alarm: 'rewritten-entry' });
+    expect(ahead.map((e) => e.index)).toContain(900);
+    expect(checked).toHaveLength(0);
+    expect(f.size).toBe(700);
+    await f.close();
+    // A restarted follower replays the stored, verified entries only.
+    const again = await open();
+    expect(again.size).toBe(700);
+    await again.close();
   });
 });

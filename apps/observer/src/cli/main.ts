@@ -5,17 +5,25 @@
  *   follow <log url> --log-key <vkey> [--origin <origin>] [--db <postgres url> | --data-dir <dir>]
  *          [--evidence-dir <dir>] [--name <name>] [--witness-key <skey>] [--staff-token <token>]
  *          [--once] [--interval <seconds>] [--listen <host:port>] [--threads <ballot-checking workers>]
- *   query <node url> status | counts | alarms | entry <index> | tracker <tracker>
+ *          [--figures <server>/api/figures] [--settle <seconds>]
+ *   query <node url> status | counts | alarms | entry <index> | tracker <tracker> | issued-vs-cast
  *   verify-evidence <file> [--log-key <vkey>]
  */
 
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 import { openDatabase, redactUrl, type Database } from '@opendeg/db';
 import { parseCheckpoint, splitNote } from '@opendeg/ledger';
 
 import { checkElectionEvidence } from '../election/election-evidence.ts';
+import {
+  describeReport,
+  isFiguresEvidence,
+  verifyIssuedVsCastEvidence,
+  type IssuedVsCastReport,
+} from '../election/issued-vs-cast.ts';
 import { messageText } from '../errors.ts';
 import { verifyEvidence } from '../evidence.ts';
 import type { FollowerEvent, PollResult } from '../follower.ts';
@@ -42,9 +50,12 @@ const HELP = `opendeg-observer — узел наблюдателя ДЭГ / the 
   follow <адрес журнала / log url> --log-key <vkey> [--origin <origin>]
          [--db <postgres://…> | --data-dir <каталог / dir>] [--evidence-dir <каталог / dir>]
          [--name <имя / name>] [--witness-key <skey>] [--staff-token <token>]
-         [--once] [--interval <секунды / seconds>] [--listen <host:port>] [--threads <N>]
-      следить за журналом, проверять и заверять его / follow, verify and witness the log
+         [--once] [--interval <секунды / seconds>] [--listen <host:port>] [--threads <N>, по умолчанию по числу ядер / default one per CPU]
+         [--figures <сервер / server>/api/figures] [--settle <секунды / seconds>]
+      следить за журналом, проверять и заверять его / follow, verify and witness the log;
+      с --figures — сверять выданные и отданные бюллетени / with --figures, hold issued against cast
   query <адрес узла / node url> status | counts | alarms | entry <номер / index> | tracker <код / tracker>
+        | issued-vs-cast
       запросы к узлу (П. 11.10.4) / queries to a node (P-11.10.4)
   verify-evidence <файл / file> [--log-key <vkey>]
       проверить доказательства тревоги / re-check the evidence of an alarm
@@ -133,10 +144,13 @@ async function verifyEvidenceCommand(
     return EXIT_USAGE;
   }
   const key = str(p, 'log-key');
-  const verdict = await verifyEvidence(input, {
-    ...(key === undefined ? {} : { trustedLogKey: key }),
-    election: checkElectionEvidence,
-  });
+  const trusted = key === undefined ? {} : { trustedLogKey: key };
+  const verdict = isFiguresEvidence(input)
+    ? verifyIssuedVsCastEvidence(input, trusted)
+    : await verifyEvidence(input, {
+        ...trusted,
+        election: checkElectionEvidence,
+      });
   for (const f of verdict.findings) io.stdout(`✓ ${messageText(f)}\n`);
   for (const m of verdict.problems) io.stdout(`✗ ${m}\n`);
   io.stdout(
@@ -167,6 +181,9 @@ async function query(rest: readonly string[], io: CliIo, usage: (m: string) => n
       if (arg === undefined) return usage('query … tracker <код / tracker>');
       url = `${base}/trackers/${encodeURIComponent(arg)}`;
       break;
+    case 'issued-vs-cast':
+      url = `${base}/issued-vs-cast?fresh=true`;
+      break;
     default:
       return usage(`неизвестный запрос / unknown query ${what}`);
   }
@@ -180,6 +197,10 @@ async function query(rest: readonly string[], io: CliIo, usage: (m: string) => n
   const body = (await res.json()) as unknown;
   io.stdout(`${JSON.stringify(body, null, 2)}\n`);
   if (!res.ok) return EXIT_ALARM;
+  if (what === 'issued-vs-cast') {
+    io.stderr(describeReport(body as IssuedVsCastReport));
+    return (body as IssuedVsCastReport).state === 'ok' ? EXIT_OK : EXIT_ALARM;
+  }
   return what === 'status' && (body as { state?: string }).state === 'alarm' ? EXIT_ALARM : EXIT_OK;
 }
 
@@ -213,8 +234,12 @@ async function follow(
   if (logKey === undefined) return usage('--log-key обязателен / is required');
   const interval = Number(str(p, 'interval') ?? '5');
   if (!Number.isFinite(interval) || interval <= 0) return usage('--interval: секунды / seconds > 0');
-  const threads = Number(str(p, 'threads') ?? '0');
+  // Ballot-checking workers: one per CPU unless told (0 checks on the main thread, far slower).
+  const threads = Number(str(p, 'threads') ?? String(Math.min(64, os.availableParallelism())));
   if (!Number.isSafeInteger(threads) || threads < 0 || threads > 64) return usage('--threads: 0..64');
+  const figuresUrl = str(p, 'figures');
+  const settle = Number(str(p, 'settle') ?? '3');
+  if (!Number.isFinite(settle) || settle < 0) return usage('--settle: секунды / seconds ≥ 0');
   const source = httpLogSource(logUrl);
   let origin = str(p, 'origin');
   if (origin === undefined) {
@@ -253,6 +278,7 @@ async function follow(
       evidenceDir: str(p, 'evidence-dir') ?? path.join('data', 'observer-evidence'),
       ...(witnessKey === undefined ? {} : { witnessKey }),
       threads,
+      ...(figuresUrl === undefined ? {} : { figuresUrl, figuresSettleMs: Math.round(settle * 1000) }),
       onEvent: (e) => {
         io.stderr(`${new Date().toISOString()} ${describe(e)}\n`);
       },
@@ -264,15 +290,24 @@ async function follow(
   }
   if (p.flags.has('once')) {
     let r: PollResult;
+    let figures: IssuedVsCastReport | undefined;
     try {
       r = await node.follower.catchUp();
+      if (r.kind === 'unchanged') figures = await node.figures?.check();
     } finally {
       await node.close();
       await db.close();
     }
-    const alarms = node.follower.alarmTotal;
+    if (figures !== undefined) io.stderr(describeReport(figures));
+    const alarms = node.alarmTotal;
     io.stdout(
-      `${JSON.stringify({ result: r.kind, size: node.follower.size, alarms, state: alarms > 0 ? 'alarm' : 'ok' })}\n`,
+      `${JSON.stringify({
+        result: r.kind,
+        size: node.follower.size,
+        alarms,
+        state: alarms > 0 ? 'alarm' : 'ok',
+        ...(figures === undefined ? {} : { figures: figures.state }),
+      })}\n`,
     );
     return alarms > 0 || r.kind === 'refused' || r.kind === 'unreachable' ? EXIT_ALARM : EXIT_OK;
   }
@@ -290,5 +325,5 @@ async function follow(
   await app.close();
   await node.close();
   await db.close();
-  return node.follower.alarmTotal > 0 ? EXIT_ALARM : EXIT_OK;
+  return node.alarmTotal > 0 ? EXIT_ALARM : EXIT_OK;
 }

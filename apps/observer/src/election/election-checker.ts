@@ -12,7 +12,8 @@
  *   - verification entries (P-11.10.4) are kept, shown, never counted;
  *   - after the close: the published tallies must be the node's own aggregates (E.6), the
  *     decryptions' proofs and the results must hold (V.7, V.8 of the record verifier) and every
- *     region with ballots must have all three (E.7).
+ *     region with ballots must have all three once its key group has results (E.7);
+ *   - each protocol entry is recomputed line by line from the replica (protocol-check.ts, L.1–L.6).
  */
 
 import { createHash } from 'node:crypto';
@@ -20,15 +21,12 @@ import { createHash } from 'node:crypto';
 import { BatchVerifier, canonicalJsonBytes, type Backend } from '@opendeg/crypto';
 import {
   credentialId,
-  decodeAnswerJson,
   openElection,
   parseManifest,
-  RegionTally,
   validateBallot,
   verifyChallengedVote,
   verifyRecord,
   type CheckFailure,
-  type BallotJson,
   type BallotValidation,
   type Election,
   type EncryptedVoteJson,
@@ -39,8 +37,14 @@ import { decodeEntry, type LedgerEntry } from '@opendeg/ledger';
 import { msg } from '../errors.ts';
 import type { CheckContext, EntryChecker, VerifiedEntry } from '../follower.ts';
 import { EntryIndex, type IndexedEntry } from './entry-index.ts';
+import { ProtocolCheck } from './protocol-check.ts';
 import type { EntryStatus } from './entry-types.ts';
+import { jobsOf, JOB_ENTRIES, PooledBallots, type AheadJob, type Passed } from './pooled-ballots.ts';
+import { RunningTally } from './running-tally.ts';
 import { ValidatePool } from './validate-pool.ts';
+
+/** Entries the workers may hold queued before `prefetch` makes the follower wait. */
+const AHEAD_LIMIT = 16_384;
 
 /** Counts of one region, as the node recomputed them. */
 export interface RegionCounts {
@@ -75,7 +79,7 @@ export class ElectionChecker implements EntryChecker {
   private readonly used = new Map<string, number>();
   private readonly cast = new Map<string, number>();
   private readonly challengedTrackers = new Map<string, number>();
-  private readonly tallies = new Map<string, RegionTally<unknown>>();
+  private readonly tallies = new Map<string, RunningTally<unknown>>();
   private readonly challengedByRegion = new Map<string, number>();
   private entries = 0;
   private readonly status: Record<EntryStatus, number> = {
@@ -93,8 +97,16 @@ export class ElectionChecker implements EntryChecker {
     result: new Map<string, Published>(),
   };
   private recordChecked = '';
+  /** The protocol line by line (issue 8): L.1–L.6. */
+  private readonly protocolCheck = new ProtocolCheck();
 
   private pool: ValidatePool | undefined;
+  /** Workers opened from a manifest the follower fetched but had not verified yet (see `prefetch`). */
+  private speculative: { readonly manifest: string; readonly pool: Promise<ValidatePool> } | undefined;
+  /** Jobs sent to the workers ahead of verification, by `index / JOB_ENTRIES`. */
+  private readonly ahead = new Map<number, AheadJob>();
+  /** Ballots the workers have judged so far, and how many of their verdicts came from jobs sent ahead. */
+  private readonly work = { judged: 0, usedAhead: 0 };
 
   constructor(
     private readonly index: EntryIndex,
@@ -107,8 +119,67 @@ export class ElectionChecker implements EntryChecker {
 
   /** Stops the validation workers, if any. */
   async close(): Promise<void> {
+    const spec = this.speculative;
+    this.speculative = undefined;
+    this.ahead.clear();
+    if (spec !== undefined) await (await spec.pool.catch(() => undefined))?.close();
     await this.pool?.close();
     this.pool = undefined;
+  }
+
+  /**
+   * Entries the follower fetched and has not verified yet: the workers start on their ballots' proofs
+   * now (pure checks of the bytes; nothing is counted, stored or raised until `check` sees the
+   * verified entries, and a verdict is used only for the same bytes). Before the manifest is verified,
+   * the workers are opened from the fetched one and kept only if the verified manifest is the same.
+   * Resolves when the workers' queue is short enough for the follower to fetch more.
+   */
+  async prefetch(entries: readonly VerifiedEntry[]): Promise<void> {
+    const threads = this.options.threads ?? 0;
+    if (threads === 0) return;
+    let pool = this.pool;
+    if (pool === undefined && this.election === undefined) {
+      this.speculative ??= this.speculate(entries, threads);
+      pool = await this.speculative?.pool.catch(() => undefined);
+    }
+    if (pool === undefined) return;
+    for (const job of jobsOf(entries)) {
+      const from = job[0]?.index ?? 0;
+      const reply = pool.submit(job);
+      reply.then(
+        (r) => {
+          this.work.judged += r.verdicts.length;
+        },
+        () => undefined,
+      );
+      this.ahead.set(Math.floor(from / JOB_ENTRIES), { from, to: from + job.length, reply });
+    }
+    await pool.drained(AHEAD_LIMIT);
+  }
+
+  /** Workers for the first manifest among fetched entries, if it opens. */
+  private speculate(
+    entries: readonly VerifiedEntry[],
+    threads: number,
+  ): { readonly manifest: string; readonly pool: Promise<ValidatePool> } | undefined {
+    for (const { bytes } of entries) {
+      const d = decodeEntry(bytes);
+      if (!d.ok || d.value.type !== 'manifest') continue;
+      try {
+        const manifest = parseManifest(d.value.manifest);
+        if (manifest.suite === 'belenios-2048') return undefined;
+        const key = new TextDecoder().decode(canonicalJsonBytes(manifest));
+        return { manifest: key, pool: ValidatePool.open(manifest, this.options.backend ?? 'auto', threads) };
+      } catch {
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** Progress of the validation workers (for the benchmark and the node's status). */
+  workerProgress(): { readonly judged: number; readonly usedAhead: number; readonly queued: number } {
+    return { ...this.work, queued: this.pool?.queued ?? 0 };
   }
 
   /** The election once its manifest entry is verified. */
@@ -141,18 +212,54 @@ export class ElectionChecker implements EntryChecker {
   }
 
   async check(entries: readonly VerifiedEntry[], ctx: CheckContext): Promise<void> {
+    // The workers need the election: entries up to the manifest first, then the rest with them.
+    if (this.election === undefined && (this.options.threads ?? 0) > 0) {
+      const at = entries.findIndex((e) => {
+        const d = decodeEntry(e.bytes);
+        return d.ok && d.value.type === 'manifest';
+      });
+      if (at >= 0 && at < entries.length - 1) {
+        await this.check(entries.slice(0, at + 1), ctx);
+        await this.check(entries.slice(at + 1), ctx);
+        return;
+      }
+    }
     const rows: IndexedEntry[] = [];
     let closing = false;
     const verdicts = await this.prevalidate(entries);
+    const election = this.election;
+    const pooled =
+      this.pool === undefined || election === undefined
+        ? undefined
+        : await PooledBallots.of(election.group, this.pool, entries, this.ahead, this.work);
     for (const { index, bytes } of entries) {
-      const row = await this.checkOne(index, bytes, ctx, verdicts.get(index));
+      // A ballot the workers passed needs only B.6 and B.10 here; its answers are in its job's sum.
+      const passed = pooled?.verdict(index);
+      let row: IndexedEntry;
+      if (
+        passed !== undefined &&
+        !this.used.has(passed.credentialId) &&
+        !this.challengedTrackers.has(passed.tracker.hash)
+      ) {
+        row = this.countPassed(index, passed);
+      } else {
+        if (passed !== undefined) pooled?.rejected(index, bytes);
+        row = await this.checkOne(index, bytes, ctx, verdicts.get(index));
+      }
       this.entries++;
       this.status[row.status]++;
       rows.push(row);
       if (row.type === 'tally' || row.type === 'decryption' || row.type === 'result') closing = true;
     }
+    pooled?.addTo(this.tallies);
     if (!ctx.replaying) await this.index.add(rows);
     if (closing || (ctx.replaying && this.published.result.size > 0)) await this.checkRecord(ctx);
+    await this.protocolCheck.after(rows, ctx, {
+      election: this.election,
+      manifestIndex: this.manifestIndex,
+      cast: (region) => this.tallies.get(region)?.ballots ?? 0,
+      published: this.published,
+    });
   }
 
   /**
@@ -167,8 +274,8 @@ export class ElectionChecker implements EntryChecker {
   ): Promise<Map<number, BallotValidation<unknown>>> {
     const out = new Map<number, BallotValidation<unknown>>();
     const election = this.election;
-    if (election === undefined || entries.length < 2) return out;
-    if (this.pool !== undefined) return this.prevalidateInPool(election, this.pool, entries);
+    // With workers, `PooledBallots` has their verdicts.
+    if (election === undefined || entries.length < 2 || this.pool !== undefined) return out;
     const batches = new Map<string, BatchVerifier<unknown>>();
     for (const { index, bytes } of entries) {
       const d = decodeEntry(bytes);
@@ -188,33 +295,21 @@ export class ElectionChecker implements EntryChecker {
     return out;
   }
 
-  /** The same, the proofs checked by the worker threads; the answers are decoded here for the tally. */
-  private async prevalidateInPool(
-    election: Election<unknown>,
-    pool: ValidatePool,
-    entries: readonly VerifiedEntry[],
-  ): Promise<Map<number, BallotValidation<unknown>>> {
-    const ballots: { index: number; ballot: unknown }[] = [];
-    for (const { index, bytes } of entries) {
-      const d = decodeEntry(bytes);
-      if (d.ok && d.value.type === 'ballot') ballots.push({ index, ballot: d.value.ballot });
-    }
-    const verdicts = await pool.validate(ballots.map((b) => b.ballot));
-    const out = new Map<number, BallotValidation<unknown>>();
-    verdicts.forEach((v, i) => {
-      const b = ballots[i];
-      const region = v.ok ? election.regions.get(v.region) : undefined;
-      const keyGroup = region === undefined ? undefined : election.keyGroups.get(region.def.keyGroup);
-      if (b === undefined || !v.ok || region === undefined || keyGroup === undefined) return;
-      const answers = (b.ballot as BallotJson).vote.answers.map((a, q) =>
-        decodeAnswerJson(election.group, a, `$.vote.answers[${q}]`),
-      );
-      out.set(b.index, {
-        ok: true,
-        ballot: { region, keyGroup, answers, credentialId: v.credentialId, tracker: v.tracker },
-      });
-    });
-    return out;
+  /**
+   * A ballot the workers passed (E.1, E.4, B.1–B.5, B.7–B.9) whose credential and tracker are new:
+   * counted as `checkBallot` counts a valid ballot, its answers added with its job's sum.
+   */
+  private countPassed(index: number, v: Passed): IndexedEntry {
+    this.used.set(v.credentialId, index);
+    this.cast.set(v.tracker.hash, index);
+    return {
+      index,
+      type: 'ballot',
+      status: 'counted',
+      region: v.region,
+      tracker: v.tracker.hash,
+      trackerCode: v.tracker.code,
+    };
   }
 
   private async checkOne(
@@ -262,6 +357,8 @@ export class ElectionChecker implements EntryChecker {
       }
       case 'protocol':
       case 'final-lists':
+        this.protocolCheck.take(index, e);
+        return row(e.type, 'published');
       case 'partial-decryption':
       case 'invalidation':
         return row(e.type, 'published');
@@ -304,7 +401,7 @@ export class ElectionChecker implements EntryChecker {
       this.election = election;
       this.manifestIndex = index;
       for (const [code, r] of election.regions)
-        this.tallies.set(code, new RegionTally(election.group, code, r.style));
+        this.tallies.set(code, new RunningTally(election.group, code, r.style));
     } catch (err) {
       if (!(err instanceof Error)) throw err;
       failures.push({ check: 'V.1', message: err.message });
@@ -312,13 +409,25 @@ export class ElectionChecker implements EntryChecker {
     // The workers are the node's own: failing to start them is a fault of the node, not of the log.
     const threads = this.options.threads ?? 0;
     if (this.election !== undefined && threads > 0 && this.election.manifest.suite !== 'belenios-2048') {
-      this.pool ??= await ValidatePool.open(this.election.manifest, this.options.backend ?? 'auto', threads);
+      this.pool ??= await this.adoptPool(this.election, threads);
     }
     if (failures.length > 0) {
       await this.alarm(ctx, index, `manifest:${index}`, failures);
       return row(e.type, this.election === undefined ? 'rejected' : 'manifest');
     }
     return row(e.type, 'manifest');
+  }
+
+  /** The workers opened ahead from this very manifest, or new ones (and nothing sent ahead is kept). */
+  private async adoptPool(election: Election<unknown>, threads: number): Promise<ValidatePool> {
+    const spec = this.speculative;
+    this.speculative = undefined;
+    const key = new TextDecoder().decode(canonicalJsonBytes(election.manifest));
+    const pool = await spec?.pool.catch(() => undefined);
+    if (pool !== undefined && spec?.manifest === key) return pool;
+    this.ahead.clear();
+    await pool?.close();
+    return ValidatePool.open(election.manifest, this.options.backend ?? 'auto', threads);
   }
 
   private async checkBallot(
@@ -444,17 +553,20 @@ export class ElectionChecker implements EntryChecker {
     for (const c of report.checks) {
       if (c.id === 'V.7' || c.id === 'V.8') failures.push(...c.failures);
     }
-    // E.7: completeness, once any result is out.
-    if (this.published.result.size > 0) {
-      for (const [region, t] of this.tallies) {
-        if (t.ballots === 0) continue;
-        for (const kind of ['tally', 'decryption', 'result'] as const) {
-          if (!this.published[kind].has(region)) {
-            failures.push({ check: 'E.7', message: `no published ${kind}`, where: `region ${region}` });
-          }
+    // E.7: completeness, once any result of the region's key group is out (key groups close at
+    // their own times, P-7.1: the late group still votes when the main group's results are out).
+    const closedGroups = new Set(
+      [...this.published.result.keys()].map((r) => election.regions.get(r)?.def.keyGroup),
+    );
+    for (const [region, t] of this.tallies) {
+      if (t.ballots === 0 || !closedGroups.has(election.regions.get(region)?.def.keyGroup)) continue;
+      for (const kind of ['tally', 'decryption', 'result'] as const) {
+        if (!this.published[kind].has(region)) {
+          failures.push({ check: 'E.7', message: `no published ${kind}`, where: `region ${region}` });
         }
       }
     }
+    this.protocolCheck.recordFailures(failures);
     const key = JSON.stringify(failures);
     if (failures.length === 0 || key === this.recordChecked || ctx.replaying) {
       this.recordChecked = key;

@@ -2,7 +2,7 @@
  * Offline re-check of election evidence (`invalid-entry`, `record-invalid`): the entries come with
  * inclusion proofs in a log-signed checkpoint (checked by `verifyEvidence`), so here only the
  * election's own rules are re-run on them — B.1–B.10, C.1–C.2, E.1–E.5, and V.7/V.8 of the record
- * verifier on the published tallies, decryptions and results.
+ * verifier on the published tallies, decryptions and results, and L.1–L.6 on a published protocol.
  */
 
 import { createHash } from 'node:crypto';
@@ -24,6 +24,7 @@ import { decodeEntry, type LedgerEntry } from '@opendeg/ledger';
 
 import { msg, type Message } from '../errors.ts';
 import type { ElectionEvidenceCheck, OpenedLeaf } from '../evidence.ts';
+import { recheckProtocolEvidence } from './protocol-check.ts';
 
 const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -103,6 +104,12 @@ export const checkElectionEvidence: ElectionEvidenceCheck = async (ev, leaves) =
       results: pick('result'),
     });
     for (const c of report.checks) if (c.id === 'V.7' || c.id === 'V.8') reproduced.push(...c.failures);
+    // A protocol alarm (L.1–L.6): its lines recomputed from the final lists, result and ballots held.
+    const protocol = entryOf(leaves[el.entry]);
+    if (protocol?.type === 'protocol' && el.failures.some((f) => f.check.startsWith('L.'))) {
+      const held = published.filter((p): p is LedgerEntry => p !== undefined);
+      reproduced.push(...recheckProtocolEvidence(election, protocol, held, el.failures));
+    }
     const recomputable = el.failures.filter((f) => f.check.startsWith('V.'));
     if (reproduced.length === 0 && recomputable.length === 0) {
       problems.push(

@@ -6,6 +6,8 @@
  *   GET  /entries/:index             an entry, the node's verdict and its inclusion proof (P-11.10.4)
  *   GET  /trackers/:tracker          entries by tracker (hex hash or the 20-digit code)
  *   GET  /counts                     per region: cast and challenged; verification entries apart
+ *   GET  /issued-vs-cast             the server's published figures against the replica (P-11.10.4;
+ *                                    `?fresh=true` compares now), election/issued-vs-cast.ts
  *   POST /witness/add-checkpoint     C2SP tlog-witness, cosigning only what the node verified
  *   GET  /log/checkpoint, /log/tile/*  the node's replica as C2SP tlog-tiles (P-10.7: a node of the
  *                                    distributed database others can replicate from)
@@ -91,6 +93,41 @@ export const EntryBody = Type.Object({
 });
 export type EntryBody = Static<typeof EntryBody>;
 
+const ViolationBody = Type.Object({
+  check: Type.Union([Type.Literal('F.1'), Type.Literal('F.2'), Type.Literal('F.3')]),
+  region: Type.String(),
+  message: MessageSchema,
+});
+const BracketBody = Type.Union([
+  Type.Object({ size: Type.Integer({ minimum: 0 }), note: Type.String(), verifiedAt: Type.String() }),
+  Type.Null(),
+]);
+export const IssuedVsCastBody = Type.Object({
+  state: Type.Union([Type.Literal('ok'), Type.Literal('violation'), Type.Literal('unverified')]),
+  figuresUrl: Type.String(),
+  requestedAt: Type.String({ format: 'date-time' }),
+  receivedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  settleMs: Type.Integer({ minimum: 0 }),
+  before: BracketBody,
+  after: BracketBody,
+  exact: Type.Boolean(),
+  regions: Type.Array(
+    Type.Object({
+      region: Type.String(),
+      issued: Type.Integer({ minimum: 0 }),
+      publishedCast: Type.Integer({ minimum: 0 }),
+      castBefore: Type.Integer({ minimum: 0 }),
+      castAfter: Type.Integer({ minimum: 0 }),
+    }),
+  ),
+  violations: Type.Array(ViolationBody),
+  reason: Type.Optional(MessageSchema),
+  alarmId: Type.Optional(Type.Integer()),
+  evidenceFile: Type.Optional(Type.String()),
+});
+export type IssuedVsCastBody = Static<typeof IssuedVsCastBody>;
+const FreshQuery = Type.Object({ fresh: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+
 const IndexParams = Type.Object({ index: Type.Integer({ minimum: 0 }) });
 const TrackerParams = Type.Object({
   tracker: Type.String({ pattern: '^([0-9a-fA-F]{64}|[0-9]{4}(-[0-9]{4}){4})$' }),
@@ -162,7 +199,7 @@ export function buildObserverApp(node: ObserverNode, options: ObserverAppOptions
       const v = follower.checkpoint();
       const last = follower.lastResult;
       return {
-        state: follower.alarmTotal > 0 ? 'alarm' : 'ok',
+        state: node.alarmTotal > 0 ? 'alarm' : 'ok',
         origin: follower.origin,
         verified:
           v === null
@@ -182,7 +219,7 @@ export function buildObserverApp(node: ObserverNode, options: ObserverAppOptions
                     }
                   : {}),
               },
-        alarms: follower.alarmTotal,
+        alarms: node.alarmTotal,
         counts: checker.counts(),
       };
     },
@@ -300,6 +337,35 @@ export function buildObserverApp(node: ObserverNode, options: ObserverAppOptions
     '/counts',
     { schema: { summary: 'Подсчёты по регионам / Counts per region', response: { 200: CountsBody } } },
     () => checker.counts(),
+  );
+
+  app.get<{ Querystring: Static<typeof FreshQuery> }>(
+    '/issued-vs-cast',
+    {
+      schema: {
+        summary:
+          'Выдано и отдано: данные сервера против журнала / Issued vs cast: the figures against the log',
+        querystring: FreshQuery,
+        response: { 200: IssuedVsCastBody, 404: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const figures = node.figures;
+      if (figures === undefined) {
+        return error(
+          reply,
+          404,
+          'FIGURES_NOT_FOLLOWED',
+          msg(
+            'узел не следит за данными о ходе голосования (--figures)',
+            'the node does not follow the figures (--figures)',
+          ),
+        );
+      }
+      const r =
+        req.query.fresh === true ? await figures.check() : (figures.latest ?? (await figures.check()));
+      return r;
+    },
   );
 
   app.post<{ Body: string }>(
