@@ -176,7 +176,8 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     path: ['start'],
-    synopsis: '[--port 3000] [--api-port 3001] [--config FILE] [--scenario-start ISO] [--no-build]',
+    synopsis:
+      '[--port 3000] [--api-port 3001] [--config FILE] [--scenario-start ISO] [--no-build] [--data-dir DIR] [--seed-voters N]',
     summary: {
       ru: 'запустить всё с демонстрационной тренировкой',
       en: 'start everything with the demo training run',
@@ -186,8 +187,37 @@ export const COMMANDS: readonly Command[] = [
       'часы сценария (/dev/clock). Печатает адреса и учётные записи. То же, что npm start.',
       'The web front end and the API on one origin, the embedded PostgreSQL in ./data, the identity',
       'stand-in, the SMS outbox, the scenario clock (/dev/clock). Prints the addresses and logins. Same as npm start.',
+      '  --data-dir DIR     данные / data (./data)',
+      '  --seed-voters N    участников в демонстрационных списках / participants seeded on the lists (250; 0 — пусто / empty)',
     ],
     load: () => import('./commands/start.ts').then((m) => m.runStart),
+  },
+  {
+    path: ['demo'],
+    synopsis: '--voters N [--seed S] [--keep DIR] [--json] [--concurrency C]',
+    summary: {
+      ru: 'провести тренировочные выборы целиком через API и сверить подсчёт',
+      en: 'run a whole training election through the API and check the count',
+    },
+    details: [
+      'Запускает то же, что opendeg start (PostgreSQL во временном каталоге), и проводит через HTTP API',
+      'заявления, обработку, списки, формирование ключей, голосование по часовым поясам, расшифровку,',
+      'протокол и передачу итогов; затем проверяет запись выборов и сверяет поданные голоса с итогами.',
+      'Starts what opendeg start does (PostgreSQL in a temporary directory) and drives, through the HTTP',
+      'API, applications, processing, lists, key ceremonies, voting across time zones, decryption, the',
+      'protocol and the hand-over; then verifies the election record and compares cast with counted.',
+      '',
+      '  --voters N        число избирателей / number of voters (1..100 000)',
+      '  --seed S          зерно: избиратели и их выбор / seed of the voters and their choices (1)',
+      '  --keep DIR        оставить базу, журнал и запись в DIR / keep the database, log and record in DIR',
+      '  --json            итог в JSON на stdout / the summary as JSON on stdout',
+      '  --concurrency C   избирателей одновременно / voters in flight (4)',
+      '  --tamper count    только для проверки: изменить итог одного субъекта в урне до подсчёта /',
+      "                    for tests only: alter one region's running tally before the close (exit 1)",
+      '',
+      'Код 1 — расхождение или проверка не пройдена / exit code 1: a discrepancy or a failed check.',
+    ],
+    load: () => import('./commands/demo.ts').then((m) => m.runDemo),
   },
   {
     path: ['observer'],

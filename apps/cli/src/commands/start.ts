@@ -3,21 +3,24 @@
  * PostgreSQL under ./data with the demo training election (apps/server/dev/demo-election.json: the
  * 28 regions of the 2024 federal run and Moscow in their own time zones, Kaliningrad in a late key
  * group, the ballot in Chuvash for Chuvashia), the identity stand-in, the SMS outbox and the scenario
- * clock, behind the web front end on one origin. Prints the addresses, the demo logins and how to
- * move the scenario clock from phase to phase. Ctrl+C stops both processes.
+ * clock, behind the web front end on one origin. The run is seeded (demo/seed.ts): a few hundred
+ * fictional participants with accepted applications on the lists, the commission's roles, the keys
+ * and the manifest, so that the printed demo logins can vote once the clock reaches voting day.
+ * Prints the addresses, the demo logins and how to move the scenario clock from phase to phase.
+ * Ctrl+C stops both processes (and the embedded PostgreSQL).
  */
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { localToInstant, parseElectionConfig, votingWindow } from '@opendeg/deg';
-import { generateRegister } from '@opendeg/server';
-import { parseCommandArgs, takePositionals } from '../args.ts';
+import path from 'node:path';
+import { localToInstant, parseElectionConfig, votingWindow, type ElectionConfig } from '@opendeg/deg';
+import { generateRegister, parseBallotSourceFile, type RegisterAccount } from '@opendeg/server';
+import { integerOption, parseCommandArgs, takePositionals } from '../args.ts';
 import { CliError, type CommandContext } from '../cli-io.ts';
-
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const at = (p: string): string => `${root}${p}`;
-const TSX_LOADER = at('node_modules/tsx/dist/loader.mjs');
+import { createProgress } from '../progress.ts';
+import { Browser } from '../demo/http.ts';
+import { isSeeded, seedPlan, seedTraining } from '../demo/seed.ts';
+import { at, DEMO_BALLOT, startApiServer, TSX_LOADER, type ApiServer } from '../demo/stack.ts';
 
 function line(ctx: CommandContext, text = ''): void {
   ctx.io.stdout(`${text}\n`);
@@ -30,11 +33,15 @@ export async function runStart(argv: readonly string[], ctx: CommandContext): Pr
     config: { type: 'string' },
     'scenario-start': { type: 'string' },
     'no-build': { type: 'boolean' },
+    'data-dir': { type: 'string' },
+    'seed-voters': { type: 'string' },
   });
   takePositionals(positionals, []);
   const port = Number(values.port ?? '3000');
   const apiPort = Number(values['api-port'] ?? String(port + 1));
   const configFile = values.config ?? at('apps/server/dev/demo-election.json');
+  const dataDir = path.resolve(values['data-dir'] ?? 'data');
+  const seedVoters = integerOption(values['seed-voters'] ?? '250', '--seed-voters', 0, 2000);
   const parsed = parseElectionConfig(JSON.parse(fs.readFileSync(configFile, 'utf8')));
   if (!parsed.ok) throw new CliError(1, `конфигурация неверна / invalid configuration: ${configFile}`);
   const config = parsed.config;
@@ -47,72 +54,106 @@ export async function runStart(argv: readonly string[], ctx: CommandContext): Pr
   if (values['no-build'] !== true) {
     line(ctx, 'Сборка веб-интерфейса / Building the web front end …');
     const build = spawnSync('npm', ['run', 'build', '-w', '@opendeg/web', '--silent'], {
-      cwd: root,
+      cwd: at(''),
       stdio: 'inherit',
     });
     if (build.status !== 0) throw new CliError(1, 'сборка не удалась / the build failed');
   }
-
-  const children: ChildProcess[] = [];
-  const stop = (): void => {
-    for (const c of children) c.kill('SIGTERM');
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 
   const register = generateRegister({
     seed: 1,
     count: 1000,
     referenceDate: new Date(`${config.schedule.voting.lastDay}T00:00:00Z`),
   });
-  const operator = register[0];
-  if (operator === undefined) throw new CliError(1, 'empty register');
+  const plan = seedPlan(register, config, seedVoters);
+  const operator = plan.operator;
 
-  children.push(
-    spawn(process.execPath, ['--import', TSX_LOADER, at('apps/server/src/main.ts')], {
-      cwd: process.cwd(),
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        ELECTION_CONFIG: configFile,
-        PORT: String(apiPort),
-        PUBLIC_URL: publicUrl,
-        SCENARIO_START: scenarioStart,
-        REGISTER_SEED: '1',
-        REGISTER_SIZE: '1000',
-        BOOTSTRAP_OPERATOR_SUB: operator.id,
-      },
-    }),
-    spawn(process.execPath, ['--import', TSX_LOADER, at('apps/web/server/serve.ts')], {
-      cwd: at('apps/web'),
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, PORT: String(port), API_URL: `http://127.0.0.1:${apiPort}` },
-    }),
-  );
+  fs.mkdirSync(dataDir, { recursive: true });
+  const apiUrl = `http://127.0.0.1:${String(apiPort)}`;
+  // The web server proxies the API on one origin, the identity stand-in's issuer included: it runs
+  // first, and the API is ready when it answers through it.
+  const web = spawn(process.execPath, ['--import', TSX_LOADER, at('apps/web/server/serve.ts')], {
+    cwd: at('apps/web'),
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, PORT: String(port), API_URL: apiUrl },
+  });
+  const webExited = new Promise<number>((resolve) => {
+    web.once('exit', (code) => {
+      resolve(code ?? 0);
+    });
+  });
+  const api: ApiServer = await startApiServer({
+    readyUrl: `${publicUrl}/health`,
+    dataDir,
+    port: apiPort,
+    publicUrl,
+    configFile,
+    scenarioStart,
+    registerSeed: 1,
+    registerSize: 1000,
+    operatorSub: operator.id,
+    ...(values['data-dir'] === undefined ? {} : { logFile: path.join(dataDir, 'server.log') }),
+    inheritStderr: values['data-dir'] === undefined,
+  }).catch((e: unknown) => {
+    web.kill('SIGTERM');
+    throw e;
+  });
+  const children: ChildProcess[] = [api.child, web];
+  const signalled = { yes: false };
+  const stop = (): void => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  };
+  const onSignal = (): void => {
+    signalled.yes = true;
+    stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
-  // Ready when the API answers through the web server.
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const ok = await fetch(`${publicUrl}/health`).then(
-      (r) => r.ok,
-      () => false,
+  try {
+    await seed();
+  } catch (e) {
+    stop();
+    await api.stop().catch(() => undefined);
+    throw e;
+  }
+  async function seed(): Promise<void> {
+    if (seedVoters === 0 || (await isSeeded(api.db.pool))) return;
+    line(
+      ctx,
+      `Заполнение демонстрационных списков / Seeding the demo lists (${String(plan.voters.length)}) …`,
     );
-    if (ok) break;
-    if (Date.now() > deadline || children.some((c) => c.exitCode !== null)) {
-      stop();
-      throw new CliError(1, 'сервер не запустился / the server did not start (see above)');
-    }
-    await new Promise((r) => setTimeout(r, 500));
+    const progress = createProgress({
+      label: 'Заявления / Applications',
+      total: plan.voters.length,
+      write: ctx.io.stderr,
+      isTty: ctx.io.stderrIsTty,
+    });
+    // Scenario time runs at real speed from the clock's state now.
+    const state = await new Browser(publicUrl).must<{ now: string }>('часы / clock', 'GET', '/dev/clock');
+    const base = new Date(state.now).getTime() - Date.now();
+    const seeded = await seedTraining({
+      baseUrl: publicUrl,
+      pool: api.db.pool,
+      config,
+      ballot: readBallot(),
+      plan,
+      now: () => new Date(Date.now() + base),
+      keyDir: path.join(dataDir, 'demo-keys'),
+      onApplied: (n) => {
+        progress.update(n);
+      },
+    });
+    progress.finish();
+    line(ctx, `  принято заявлений / applications accepted: ${String(seeded.accepted)}`);
   }
 
-  const kamchatka = config.regions.find((r) => r.timeZone === 'Asia/Kamchatka') ?? config.regions[0];
-  const opens = kamchatka !== undefined ? votingWindow(config, kamchatka.code).opens.toISOString() : '';
-  const name = (i: number): string => {
-    const a = register[i];
-    return a === undefined
-      ? ''
-      : `${a.id}  ${a.familyName} ${a.givenName} ${a.middleName} (${a.address.region})`;
-  };
+  const name = (a: RegisterAccount | undefined): string =>
+    a === undefined ? '' : `${a.id}  ${a.familyName} ${a.givenName} ${a.middleName} (${a.address.region})`;
+  const [first, second] = plan.voters;
+  const opens = firstOpening(config, first?.region);
+  const seat = (role: string): RegisterAccount | undefined =>
+    plan.members[config.commission.members.findIndex((m) => m.role === role)];
   line(ctx);
   line(ctx, `OpenDEG: ${config.title.ru} / ${config.title.en ?? ''}`);
   line(ctx, `  Портал / Portal:                 ${publicUrl}/`);
@@ -122,27 +163,37 @@ export async function runStart(argv: readonly string[], ctx: CommandContext): Pr
   line(ctx, `  Часы сценария / Scenario clock:  ${publicUrl}/dev/clock (сейчас / now ${scenarioStart})`);
   line(ctx);
   line(ctx, 'Учётные записи (имитация ЕСИА, без пароля) / Demo logins (identity stand-in, no password):');
-  line(ctx, `  оператор / operator:  ${name(0)}`);
-  line(ctx, `  избиратели / voters:  ${name(4)}`);
-  line(ctx, `                        ${name(5)}`);
+  line(ctx, `  оператор / operator:       ${name(operator)}`);
+  line(ctx, `  председатель / chairman:   ${name(seat('chairman'))}`);
+  line(ctx, `  секретарь / secretary:     ${name(seat('secretary'))}`);
+  line(ctx, `  избиратели / voters:       ${name(first?.account)}`);
+  line(ctx, `                             ${name(second?.account)}`);
+  line(ctx, `  части ключа / key parts:   ${path.join(dataDir, 'demo-keys')}`);
   line(ctx);
-  line(ctx, 'Перевести часы к началу голосования на Камчатке / Move the clock to voting in Kamchatka:');
+  line(ctx, "Перевести часы к началу голосования избирателя / Move the clock to the voter's voting:");
   line(
     ctx,
     `  curl -X POST -H 'content-type: application/json' -d '{"to":"${opens}"}' ${publicUrl}/dev/clock`,
   );
   line(ctx, 'Остановить: Ctrl+C / Stop: Ctrl+C');
 
-  const exits = children.map(
-    (c) =>
-      new Promise<number>((resolve) => {
-        c.once('exit', (code) => {
-          resolve(code ?? 0);
-        });
-      }),
-  );
-  const first = await Promise.race(exits);
+  // Created at each spawn, so an exit before this point is not missed.
+  const exits = [api.exited, webExited];
+  const code = await Promise.race(exits);
   stop();
   await Promise.all(exits);
-  return first === 0 || first === 143 ? 0 : 1;
+  await api.stop().catch(() => undefined);
+  return signalled.yes || code === 0 || code === 143 ? 0 : 1;
+}
+
+function readBallot() {
+  const parsed = parseBallotSourceFile(fs.readFileSync(DEMO_BALLOT, 'utf8'));
+  if (!parsed.ok) throw new CliError(1, `бюллетень неверен / invalid ballot: ${DEMO_BALLOT}`);
+  return parsed.source;
+}
+
+/** 8:00 on the first voting day in a region (the first printed voter's), as an instant. */
+function firstOpening(config: ElectionConfig, region: string | undefined): string {
+  const code = region ?? config.regions[0]?.code;
+  return code === undefined ? '' : votingWindow(config, code).opens.toISOString();
 }
