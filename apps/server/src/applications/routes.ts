@@ -293,7 +293,7 @@ export const applicationRoutes: FastifyPluginCallbackTypebox<ApplicationRoutesOp
         await deps.sms.send(
           phone,
           `Код подтверждения заявления ДЭГ: ${issued.code}. Никому его не сообщайте. / Remote voting application code: ${issued.code}.`,
-            client,
+          client,
         );
       } catch (e) {
         request.log.error({ event: 'application.code.sms_failed', err: e }, 'SMS gateway failed');
