@@ -61,7 +61,12 @@ export { DevOutboxSms, type OutboxMessage } from './sms/dev-outbox.ts';
 export { HttpSmsGateway, type HttpSmsGatewayOptions } from './sms/http-gateway.ts';
 export { SmsGatewayError, type SmsGateway } from './sms/sms-gateway.ts';
 export type { ExternalProvider, IdentityDeps, StandInProvider } from './identity/config.ts';
-export { generateRegister, type RegisterAccount, type RegisterOptions } from './identity/register.ts';
+export {
+  generateRegister,
+  registerRegions,
+  type RegisterAccount,
+  type RegisterOptions,
+} from './identity/register.ts';
 export { MemorySessionStore, type SessionRecord, type SessionStore } from './identity/session-store.ts';
 export {
   IssuerKeyError,

@@ -22,7 +22,7 @@ import {
 import { buildApp } from './app.ts';
 import { systemClock, type Clock } from './deps.ts';
 import type { IdentityDeps } from './identity/config.ts';
-import { generateRegister } from './identity/register.ts';
+import { generateRegister, registerRegions } from './identity/register.ts';
 import { standInVoterRegister } from './applications/voter-register.ts';
 import { ElectionConfigError, readElectionConfigFile, storeElection } from './elections/load-election.ts';
 import { DevOutboxSms } from './sms/dev-outbox.ts';
@@ -97,6 +97,7 @@ const register =
         seed: Number(env('REGISTER_SEED') ?? '1'),
         count: Number(env('REGISTER_SIZE') ?? '1000'),
         referenceDate: new Date(`${config.schedule.voting.lastDay}T00:00:00Z`),
+        regions: registerRegions(config.regions),
       })
     : undefined;
 const identity: IdentityDeps = {

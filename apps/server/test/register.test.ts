@@ -2,7 +2,14 @@
 // Russian data with gender agreement, valid SNILS, and the account flags that P-2.3 and seed 003
 // turn on (confirmed account, confirmed phone, register match) in sensible proportions.
 import { describe, expect, test } from 'vitest';
-import { PROPORTIONS, REGIONS, generateRegister, snilsCheckNumber } from '../src/identity/register.ts';
+import { readFileSync } from 'node:fs';
+import {
+  PROPORTIONS,
+  REGIONS,
+  generateRegister,
+  registerRegions,
+  snilsCheckNumber,
+} from '../src/identity/register.ts';
 
 const referenceDate = new Date('2024-03-17T00:00:00Z');
 const register = generateRegister({ seed: 7, count: 2000, referenceDate });
@@ -21,6 +28,22 @@ describe('generated register', () => {
   test('the same seed gives the same register; another seed another', () => {
     expect(generateRegister({ seed: 7, count: 50, referenceDate })).toEqual(register.slice(0, 50));
     expect(generateRegister({ seed: 8, count: 50, referenceDate })).not.toEqual(register.slice(0, 50));
+  });
+
+  test('a training run draws residents from every configured region (the demo’s 29, Kamchatka and Chuvashia among them), and from regions that take no part', () => {
+    const demo = JSON.parse(readFileSync(new URL('../dev/demo-election.json', import.meta.url), 'utf8')) as {
+      regions: { code: string; name: { ru: string } }[];
+    };
+    const regions = registerRegions(demo.regions);
+    expect(regions.slice(0, demo.regions.length).map((r) => r.code)).toEqual(demo.regions.map((r) => r.code));
+    const outside = regions.slice(demo.regions.length);
+    expect(outside.length).toBeGreaterThan(0);
+    expect(outside.every((r) => !demo.regions.some((d) => d.code === r.code))).toBe(true);
+    const seen = new Set(
+      generateRegister({ seed: 1, count: 1000, referenceDate, regions }).map((a) => a.address.regionCode),
+    );
+    for (const r of regions) expect(seen.has(r.code)).toBe(true);
+    expect(seen.has('41') && seen.has('21')).toBe(true);
   });
 
   test('ids are unique and the fields well formed', () => {

@@ -26,7 +26,12 @@ import {
   type Selection,
 } from '@opendeg/election';
 import { ed25519NoteSigner, ed25519NoteVerifier } from '@opendeg/ledger';
-import { generateRegister, parseBallotSourceFile, type RegisterAccount } from '@opendeg/server';
+import {
+  generateRegister,
+  parseBallotSourceFile,
+  registerRegions,
+  type RegisterAccount,
+} from '@opendeg/server';
 import { integerOption, parseCommandArgs, takePositionals } from '../args.ts';
 import { CliError, EXIT_FAILED, EXIT_OK, usageError, type CommandContext } from '../cli-io.ts';
 import { createProgress } from '../progress.ts';
@@ -100,6 +105,7 @@ export async function runDemo(argv: readonly string[], ctx: CommandContext): Pro
     seed,
     count: registerSize,
     referenceDate: new Date(`${config.schedule.voting.lastDay}T00:00:00Z`),
+    regions: registerRegions(config.regions),
   });
   const [operator] = register;
   if (operator === undefined) throw new CliError(2, 'empty register');

@@ -14,7 +14,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { localToInstant, parseElectionConfig, votingWindow, type ElectionConfig } from '@opendeg/deg';
-import { generateRegister, parseBallotSourceFile, type RegisterAccount } from '@opendeg/server';
+import {
+  generateRegister,
+  parseBallotSourceFile,
+  registerRegions,
+  type RegisterAccount,
+} from '@opendeg/server';
 import { integerOption, parseCommandArgs, takePositionals } from '../args.ts';
 import { CliError, type CommandContext } from '../cli-io.ts';
 import { createProgress } from '../progress.ts';
@@ -64,6 +69,7 @@ export async function runStart(argv: readonly string[], ctx: CommandContext): Pr
     seed: 1,
     count: 1000,
     referenceDate: new Date(`${config.schedule.voting.lastDay}T00:00:00Z`),
+    regions: registerRegions(config.regions),
   });
   const plan = seedPlan(register, config, seedVoters);
   const operator = plan.operator;

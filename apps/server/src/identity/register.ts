@@ -44,6 +44,8 @@ export interface RegisterOptions {
   count: number;
   /** Ages are counted back from this date (the election's last day in a training run). */
   referenceDate: Date;
+  /** The regions residents are drawn from, uniformly (default REGIONS). */
+  regions?: readonly { code: string; name: string }[];
 }
 
 export const REGIONS: readonly { code: string; name: string }[] = [
@@ -68,6 +70,19 @@ export const REGIONS: readonly { code: string; name: string }[] = [
   { code: '74', name: 'Челябинская область' },
   { code: '76', name: 'Ярославская область' },
 ];
+
+/**
+ * A training run's register regions: every region the configuration holds (so each has residents
+ * who can apply and vote, its own time zone and ballot language among them), then those of REGIONS
+ * it does not hold (residents whose region takes no part, for the refusals).
+ */
+export function registerRegions(
+  configured: readonly { readonly code: string; readonly name: { readonly ru: string } }[],
+): { code: string; name: string }[] {
+  const out = configured.map((r) => ({ code: r.code, name: r.name.ru }));
+  const held = new Set(out.map((r) => r.code));
+  return [...out, ...REGIONS.filter((r) => !held.has(r.code))];
+}
 
 /** Share of accounts with each flag set; the rest exercise the refusals of seed 003. */
 export const PROPORTIONS = { accountConfirmed: 0.85, phoneConfirmed: 0.9, registerMatched: 0.9 } as const;
@@ -104,14 +119,19 @@ function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-export function generateRegister({ seed, count, referenceDate }: RegisterOptions): RegisterAccount[] {
+export function generateRegister({
+  seed,
+  count,
+  referenceDate,
+  regions = REGIONS,
+}: RegisterOptions): RegisterAccount[] {
   if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be a natural number`);
   const faker = new Faker({ locale: [ru, base] });
   faker.seed(seed);
   const accounts: RegisterAccount[] = [];
   for (let i = 0; i < count; i++) {
     const sex: Sex = faker.datatype.boolean() ? 'female' : 'male';
-    const region = faker.helpers.arrayElement(REGIONS);
+    const region = faker.helpers.arrayElement(regions);
     // A few voters are 16–17 so that the under-18 refusal (seed 003) can be exercised.
     const minor = faker.datatype.boolean({ probability: 0.02 });
     const birth = faker.date.birthdate(
