@@ -119,12 +119,31 @@ export async function runDemo(argv: readonly string[], ctx: CommandContext): Pro
   if (eligible.length < n + members + regionCodes.length) {
     throw new CliError(2, `мало учётных записей / not enough eligible accounts: ${String(eligible.length)}`);
   }
-  const voters: DemoVoter[] = eligible
+  // One voter in each key group first, then in each region, as far as N goes: every group's close
+  // then has ballots to decrypt (the late Kaliningrad group too) and every time zone votes; the
+  // rest in the shuffled order.
+  const firsts: RegisterAccount[] = [];
+  const take = (code: string): void => {
+    const a = eligible.find((x) => x.address.regionCode === code && !firsts.includes(x));
+    if (a !== undefined) firsts.push(a);
+  };
+  const groups = new Set<string>();
+  for (const r of config.regions) {
+    if (groups.has(r.keyGroup)) continue;
+    const before = firsts.length;
+    take(r.code);
+    if (firsts.length > before) groups.add(r.keyGroup);
+  }
+  for (const r of config.regions) {
+    if (!firsts.some((a) => a.address.regionCode === r.code)) take(r.code);
+  }
+  const ordered = [...firsts, ...eligible.filter((a) => !firsts.includes(a))];
+  const voters: DemoVoter[] = ordered
     .slice(0, n)
     .map((account) => ({ account, region: account.address.regionCode }));
-  const officials = eligible.slice(n, n + members);
+  const officials = ordered.slice(n, n + members);
   const regional = new Map<string, RegisterAccount>(
-    regionCodes.map((code, i) => [code, eligible[n + members + i] as RegisterAccount]),
+    regionCodes.map((code, i) => [code, ordered[n + members + i] as RegisterAccount]),
   );
 
   const keep = values.keep;

@@ -7,6 +7,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,7 +29,11 @@ import {
 import type { BallotSource } from '@opendeg/deg';
 
 import { ballotSourceSha256Hex } from '../../../server/src/ballot/ballot-store.ts';
-import { generateRegister, type RegisterAccount } from '../../../server/src/identity/register.ts';
+import {
+  generateRegister,
+  registerRegions,
+  type RegisterAccount,
+} from '../../../server/src/identity/register.ts';
 import { CONDITIONS_VERSION } from '../../../server/src/voting/conditions.ts';
 import { Browser, logIn } from '../../../server/test/harness.ts';
 
@@ -85,6 +90,16 @@ export async function startServerProcess(): Promise<ServerProcess> {
     seed: REGISTER_SEED,
     count: REGISTER_SIZE,
     referenceDate: new Date('2026-09-20T00:00:00Z'),
+    // The server's stand-in draws its residents from its configuration's regions (main.ts).
+    regions: registerRegions(
+      (
+        JSON.parse(
+          readFileSync(path.join(here, '..', '..', '..', 'server', 'dev', 'election.json'), 'utf8'),
+        ) as {
+          regions: { code: string; name: { ru: string } }[];
+        }
+      ).regions,
+    ),
   });
   const operator = register[0] as RegisterAccount;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN], {
