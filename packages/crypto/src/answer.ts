@@ -38,8 +38,14 @@ export interface AnswerBounds {
 
 const ZERO_ONE: readonly number[] = [0, 1];
 
-/** The allowed values of the overall statement and the weight of each choice in it. */
-function overallStatement(options: number, bounds: AnswerBounds): { values: number[]; weights: bigint[] } {
+/**
+ * The allowed values of the overall statement and the weight of each choice in it (exported for the
+ * election package's batched answer check, which must state exactly what `checkAnswer` states).
+ */
+export function overallStatement(
+  options: number,
+  bounds: AnswerBounds,
+): { values: number[]; weights: bigint[] } {
   check(Number.isInteger(options) && options >= 1, 'options', 'at least one option');
   check(
     Number.isInteger(bounds.min) &&
@@ -61,7 +67,7 @@ function overallStatement(options: number, bounds: AnswerBounds): { values: numb
 }
 
 /** Σ wᵢ·cᵢ for public weights. */
-function weightedSum<E>(
+export function weightedSum<E>(
   g: Group<E>,
   cts: readonly Ciphertext<E>[],
   weights: readonly bigint[],

@@ -14,12 +14,12 @@ import {
   concatBytes,
   CONTEXT_LENGTH,
   mod,
-  sumCiphertexts,
+  overallStatement,
   TRANSCRIPT_DOMAIN,
   u32be,
   utf8,
-  valueRange,
   verifyMembership,
+  weightedSum,
 } from '@opendeg/crypto';
 import type {
   AnswerBounds,
@@ -221,46 +221,4 @@ export class AnswerChecker<E> {
     );
     return { shape: true, badChoices, overall };
   }
-}
-
-/** answer.ts's statement of the overall proof: its allowed values and each choice's weight. */
-function overallStatement(options: number, bounds: AnswerBounds): { values: number[]; weights: bigint[] } {
-  check(Number.isInteger(options) && options >= 1, 'options', 'at least one option');
-  check(
-    Number.isInteger(bounds.min) &&
-      Number.isInteger(bounds.max) &&
-      0 <= bounds.min &&
-      bounds.min <= bounds.max,
-    'bounds',
-    '0 ≤ min ≤ max',
-  );
-  check(bounds.max <= options, 'bounds', 'max is at most the number of options');
-  const values = valueRange(bounds.min, bounds.max);
-  const weights: bigint[] = Array.from({ length: options }, () => 1n);
-  if (bounds.blank === true) {
-    const m = options + 1;
-    values.push(m);
-    weights.unshift(BigInt(m));
-  }
-  return { values, weights };
-}
-
-/** answer.ts's Σ wᵢ·cᵢ for public weights. */
-function weightedSum<E>(
-  g: Group<E>,
-  cts: readonly Ciphertext<E>[],
-  weights: readonly bigint[],
-): Ciphertext<E> {
-  const w = (i: number): bigint => weights[i] ?? 1n;
-  if (weights.every((x) => x === 1n)) return sumCiphertexts(g, cts);
-  return {
-    alpha: g.multiplyMany(
-      cts.map((c) => c.alpha),
-      cts.map((_, i) => w(i)),
-    ),
-    beta: g.multiplyMany(
-      cts.map((c) => c.beta),
-      cts.map((_, i) => w(i)),
-    ),
-  };
 }
