@@ -8,6 +8,7 @@ import { ErrorNotice } from '../components/error-notice.tsx';
 import { formatDateTime, formatNumber, MOSCOW } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
 import { commissionApi, documentBytes, type Custody, type FinalLists } from './closing-api.ts';
+import { CustodyFields, custodyBody, EMPTY_CUSTODY } from './custody-fields.tsx';
 import { KeyGroupField } from './key-group-field.tsx';
 import { SignWithKey } from './member-signing.tsx';
 import { SignOffs } from './sign-offs.tsx';
@@ -16,22 +17,13 @@ import { useText } from './texts.ts';
 
 function CustodyForm({ keyGroup }: { keyGroup: string }) {
   const ct = useText();
-  const [medium, setMedium] = useState('');
-  const [place, setPlace] = useState('');
-  const [hash, setHash] = useState('');
+  const [custody, setCustody] = useState(EMPTY_CUSTODY);
   const [done, setDone] = useState<Custody>();
   const [error, setError] = useState<unknown>();
   const submit = (e: SyntheticEvent) => {
     e.preventDefault();
     setError(undefined);
-    commissionApi
-      .custody(keyGroup, {
-        medium: medium.trim(),
-        place: place.trim(),
-        bundleSha256: hash.trim().toLowerCase(),
-        placedAt: new Date().toISOString(),
-      })
-      .then(setDone, setError);
+    commissionApi.custody(keyGroup, custodyBody(custody)).then(setDone, setError);
   };
   if (done)
     return (
@@ -46,41 +38,7 @@ function CustodyForm({ keyGroup }: { keyGroup: string }) {
   return (
     <form className="panel" aria-labelledby="custody-heading" onSubmit={submit}>
       <h3 id="custody-heading">{ct('custody.heading')}</h3>
-      <div className="field">
-        <label htmlFor="custody-medium">{ct('custody.medium')}</label>
-        <input
-          id="custody-medium"
-          required
-          value={medium}
-          onChange={(e) => {
-            setMedium(e.target.value);
-          }}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="custody-place">{ct('custody.place')}</label>
-        <input
-          id="custody-place"
-          required
-          value={place}
-          onChange={(e) => {
-            setPlace(e.target.value);
-          }}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="custody-hash">{ct('custody.hash')}</label>
-        <input
-          id="custody-hash"
-          required
-          size={66}
-          pattern="[0-9a-fA-F]{64}"
-          value={hash}
-          onChange={(e) => {
-            setHash(e.target.value);
-          }}
-        />
-      </div>
+      <CustodyFields idPrefix="custody" value={custody} onChange={setCustody} />
       <ErrorNotice error={error} />
       <button type="submit">{ct('custody.submit')}</button>
     </form>

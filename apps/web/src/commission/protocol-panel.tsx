@@ -10,6 +10,7 @@ import { ErrorNotice } from '../components/error-notice.tsx';
 import { ProtocolTables } from '../components/protocol-tables.tsx';
 import { formatDateTime, MOSCOW } from '../format.ts';
 import { commissionApi, documentBytes, download, type ProtocolView } from './closing-api.ts';
+import { CustodyFields, custodyBody, EMPTY_CUSTODY } from './custody-fields.tsx';
 import { SignWithKey } from './member-signing.tsx';
 import { SignOffs } from './sign-offs.tsx';
 import { can, type Seat } from './seat.ts';
@@ -175,24 +176,15 @@ function ReasonForm({ waiting, onDone }: { waiting: readonly string[]; onDone: (
 
 function HandOver({ view }: { view: ProtocolView }) {
   const ct = useText();
-  const [medium, setMedium] = useState('');
-  const [place, setPlace] = useState('');
-  const [hash, setHash] = useState('');
+  const [custody, setCustody] = useState(EMPTY_CUSTODY);
   const [done, setDone] = useState(false);
   const [error, setError] = useState<unknown>();
   const submit = (e: SyntheticEvent) => {
     e.preventDefault();
     setError(undefined);
-    commissionApi
-      .resultsCustody({
-        medium: medium.trim(),
-        place: place.trim(),
-        bundleSha256: hash.trim().toLowerCase(),
-        placedAt: new Date().toISOString(),
-      })
-      .then(() => {
-        setDone(true);
-      }, setError);
+    commissionApi.resultsCustody(custodyBody(custody)).then(() => {
+      setDone(true);
+    }, setError);
   };
   return (
     <section aria-labelledby="handover-heading" className="panel">
@@ -238,41 +230,7 @@ function HandOver({ view }: { view: ProtocolView }) {
         </p>
       ) : (
         <form onSubmit={submit} aria-label={ct('handover.custody')}>
-          <div className="field">
-            <label htmlFor="handover-medium">{ct('custody.medium')}</label>
-            <input
-              id="handover-medium"
-              required
-              value={medium}
-              onChange={(e) => {
-                setMedium(e.target.value);
-              }}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="handover-place">{ct('custody.place')}</label>
-            <input
-              id="handover-place"
-              required
-              value={place}
-              onChange={(e) => {
-                setPlace(e.target.value);
-              }}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="handover-hash">{ct('custody.hash')}</label>
-            <input
-              id="handover-hash"
-              required
-              size={66}
-              pattern="[0-9a-fA-F]{64}"
-              value={hash}
-              onChange={(e) => {
-                setHash(e.target.value);
-              }}
-            />
-          </div>
+          <CustodyFields idPrefix="handover" value={custody} onChange={setCustody} />
           <ErrorNotice error={error} />
           <button type="submit">{ct('handover.submit')}</button>
         </form>
