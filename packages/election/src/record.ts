@@ -114,12 +114,14 @@ export async function writeRecordDirectory(dir: string, r: ElectionRecord): Prom
   for (const [name, text] of recordFiles(r)) await writeFile(path.join(dir, name), text);
 }
 
-export async function writeRecordArchive(file: string, r: ElectionRecord): Promise<void> {
+/** The record as a single-file archive (POSIX ustar of RECORD_FILES), as `readRecord` reads it. */
+export function recordArchiveBytes(r: ElectionRecord): Uint8Array {
   const enc = new TextEncoder();
-  await writeFile(
-    file,
-    writeTar([...recordFiles(r)].map(([name, text]) => ({ name, data: enc.encode(text) }))),
-  );
+  return writeTar([...recordFiles(r)].map(([name, text]) => ({ name, data: enc.encode(text) })));
+}
+
+export async function writeRecordArchive(file: string, r: ElectionRecord): Promise<void> {
+  await writeFile(file, recordArchiveBytes(r));
 }
 
 /** Reads a record from a directory or a single-file archive. */

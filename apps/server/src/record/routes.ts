@@ -1,19 +1,16 @@
 // The election record from the ledger (issue 6), public:
 //   GET /api/election/record    the record as a single-file archive (POSIX ustar of manifest.json,
 //                               ballots.jsonl, challenged.jsonl, tallies.json, decryptions.json,
-//                               results.json: packages/election writeRecordArchive), built from the
+//                               results.json: packages/election recordArchiveBytes), built from the
 //                               ledger's entries alone (recordFromLedgerEntries) up to a checkpoint
 //                               (the latest when the build began), whose size the `x-ledger-size`
 //                               header names; `readRecord` reads
 //                               it and `verifyRecord` (or `opendeg verify`) checks it.
 // Nothing personal is in the ledger, so nothing personal is in the record. The archive of a given
 // ledger size is built once and kept: the entries below a checkpoint never change.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { recordFromLedgerEntries, writeRecordArchive } from '@opendeg/election';
+import { recordArchiveBytes, recordFromLedgerEntries } from '@opendeg/election';
 import { decodeEntry, type Ledger } from '@opendeg/ledger';
 import { ApiError, bilingual } from '../errors.ts';
 
@@ -42,20 +39,10 @@ export async function ledgerEntries(ledger: RecordLedger, size: number): Promise
 
 const isManifest = (e: unknown): boolean => (e as { type?: unknown } | null)?.type === 'manifest';
 
-/**
- * The record archive's bytes, through writeRecordArchive so that the format has one definition;
- * undefined before the manifest is in the ledger.
- */
-async function archive(entries: readonly unknown[]): Promise<Uint8Array | undefined> {
+/** The record archive's bytes (one format, packages/election's); undefined before the manifest is in the ledger. */
+function archive(entries: readonly unknown[]): Uint8Array | undefined {
   if (!entries.some(isManifest)) return undefined;
-  const dir = await mkdtemp(path.join(tmpdir(), 'opendeg-record-'));
-  try {
-    const file = path.join(dir, 'record.tar');
-    await writeRecordArchive(file, recordFromLedgerEntries(entries));
-    return new Uint8Array(await readFile(file));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  return recordArchiveBytes(recordFromLedgerEntries(entries));
 }
 
 const notAvailable = (): ApiError =>
