@@ -78,7 +78,7 @@ afterAll(async () => {
   await log.ledger.close();
 });
 
-describe('the outbox of the close (issue 6)', () => {
+describe('P-7.8 P-7.9 P-10.10 the outbox of the close: what it publishes reaches the ledger once, in order (issue 6)', () => {
   test('entries go into the ledger in outbox order, each once; a second flush appends nothing', async () => {
     await step([
       ['final-lists', { keyGroup: 'main', sha256: 'a'.repeat(64), regions: [] }],

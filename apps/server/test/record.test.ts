@@ -226,7 +226,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('the election record from the ledger (issue 6)', () => {
+describe('P-10.10 the election record from the ledger (issue 6)', () => {
   test('before the manifest is in the ledger there is no record: 409 MANIFEST_NOT_FIXED, in Russian then English', async () => {
     const other = { ...structuredClone(config), electionId: 'record-test-empty' };
     const row = await storeElection(db.pool, other, clock.now());

@@ -132,7 +132,7 @@ afterEach(() => {
   registerBlindRsaVerifier(undefined);
 });
 
-describe('the Node RSASSA-PSS verifier of blind-RSA credentials', () => {
+describe('RFC 9474 (RSABSSA) the Node RSASSA-PSS verifier of blind-RSA credentials', () => {
   it('gives WebCrypto’s verdict on valid and tampered signatures of every variant', async () => {
     const verdicts: string[] = [];
     for (const c of cases) {

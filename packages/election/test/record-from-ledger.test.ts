@@ -54,7 +54,7 @@ const refusal = (f: () => unknown): string => {
   return 'accepted';
 };
 
-describe('recordFromLedgerEntries (issue 6)', () => {
+describe('P-10.10 recordFromLedgerEntries: the election record from the ledger alone (issue 6)', () => {
   test('the ledger gives the record the election closed with, and verifyRecord passes on it', async () => {
     const r = recordFromLedgerEntries(entries);
     expect(r).toEqual(JSON.parse(JSON.stringify(record)));
