@@ -8,8 +8,7 @@ import { decodeAnswerJson, decodeChallengeResponse, decodeElementHex } from '../
 import { verifyCredential } from '../src/credential.ts';
 import type { Election } from '../src/manifest.ts';
 import { trackerWith, validateBallots, verifyBallotSignature } from '../src/validate.ts';
-import { BatchVerifier } from '@opendeg/crypto';
-import { canonicalVoteBytes } from '../src/canonical-fast.ts';
+import { BatchVerifier, canonicalJsonBytes } from '@opendeg/crypto';
 import { AnswerChecker } from '../src/answer-check.ts';
 import type { EncryptedAnswer } from '@opendeg/crypto';
 
@@ -62,8 +61,8 @@ export async function validateBreakdown(
     verifyCredential(election, b.vote.region, b.credential),
   );
   // As validateBallot does: the vote canonicalised once, for the tracker and the signed message.
-  const trackerMicroseconds = await cpuPerBallot(pool, (b) => trackerWith(g, canonicalVoteBytes(b.vote)));
-  const canonical = pool.map((b) => canonicalVoteBytes(b.vote));
+  const trackerMicroseconds = await cpuPerBallot(pool, (b) => trackerWith(g, canonicalJsonBytes(b.vote)));
+  const canonical = pool.map((b) => canonicalJsonBytes(b.vote));
   const keys = pool.map((b) => decodeElementHex(g, b.credential.publicKey, '$'));
   const signatures = pool.map((b) => decodeChallengeResponse(g, b.signature, '$'));
   const signatureMicroseconds = await cpuPerBallot(pool, (b, i) =>
