@@ -8,17 +8,13 @@ import type { ApplicationsDeps, LoadedElection } from './applications/deps.ts';
 import type { IdentityDeps } from './identity/config.ts';
 import type { VotingDeps } from './voting/deps.ts';
 import type { FiguresDeps } from './figures/deps.ts';
-import type { ScenarioClock } from './dev/scenario-clock.ts';
+import type { Clock, ScenarioClock } from '@opendeg/deg';
 import type { KeysDeps } from './keys/deps.ts';
 import type { ClosingDeps } from './closing/closing-deps.ts';
 import type { BallotBoxAppDeps } from './ballot-box/deps.ts';
 
-/** The one source of time: training runs and tests compress or move it. */
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
+/** The one source of time (deg's `Clock`): training runs and tests compress or move it. */
+export { systemClock, type Clock } from '@opendeg/deg';
 
 /** Where log lines go; each line is one JSON object (pino). */
 export interface LogDestination {

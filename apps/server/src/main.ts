@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createPool, migrate, openDatabase, redactUrl } from '@opendeg/db';
-import { certificatesFromPem, type ElectionConfig } from '@opendeg/deg';
+import { certificatesFromPem, ScenarioClock, type ElectionConfig } from '@opendeg/deg';
 import {
   ed25519NoteSigner,
   formatVerifierKey,
@@ -33,7 +33,6 @@ import { startJobWorker, type JobWorker } from './jobs/job-worker.ts';
 import { currentBallotSource } from './ballot/ballot-store.ts';
 import { castCounts } from './ballot-box/cast-counts.ts';
 import { storedClosingSources } from './closing/stored-sources.ts';
-import { ScenarioClock } from './dev/scenario-clock.ts';
 
 function env(name: string): string | undefined {
   const value = process.env[name];

@@ -3,9 +3,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { useTestDatabase } from '@opendeg/db/testing';
-import type { ElectionConfig } from '@opendeg/deg';
+import { ScenarioClock, type ElectionConfig } from '@opendeg/deg';
 import type { LoadedElection } from '../src/applications/deps.ts';
-import { ScenarioClock } from '../src/dev/scenario-clock.ts';
 import { readElectionConfigFile, storeElection } from '../src/elections/load-election.ts';
 import { Browser, requestJson, startServer, type Server } from './harness.ts';
 

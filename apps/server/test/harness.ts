@@ -6,7 +6,7 @@ import { buildApp, type App } from '../src/app.ts';
 import type { ApplicationsDeps } from '../src/applications/deps.ts';
 import type { AppDeps, Clock, HealthCheck, RolesDeps } from '../src/deps.ts';
 import type { ErrorBody } from '../src/errors.ts';
-import type { ScenarioClock } from '../src/dev/scenario-clock.ts';
+import type { ScenarioClock } from '@opendeg/deg';
 import { generateRegister, type RegisterAccount } from '../src/identity/register.ts';
 import type { VotingDeps } from '../src/voting/deps.ts';
 import type { FiguresDeps } from '../src/figures/deps.ts';

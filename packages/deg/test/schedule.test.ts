@@ -1,7 +1,7 @@
 // The Procedure's calendar in each region's own time zone (P-2.2, P-2.5, P-3.6, P-6.1, P-7.1, P-10.9).
 import { describe, expect, test } from 'vitest';
 import { presidentialConfig } from './fixture.ts';
-import { ManualClock, TrainingClock } from '../src/clock.ts';
+import { ManualClock, ScenarioClock } from '../src/clock.ts';
 import {
   canFile,
   canWithdraw,
@@ -72,7 +72,7 @@ describe('the Procedure’s calendar', () => {
 
   test('a training run replays the schedule on a compressed clock', () => {
     const real = new ManualClock('2026-11-21T09:00:00Z');
-    const clock = new TrainingClock({ scenarioStart: votingWindow(c, '41').opens, speed: 60, real });
+    const clock = new ScenarioClock({ start: votingWindow(c, '41').opens, speed: 60, real });
     expect(isVotingOpen(c, '41', clock.now())).toBe(true);
     expect(isVotingOpen(c, '77', clock.now())).toBe(false);
     real.advance(9 * 60_000); // nine real minutes are nine scenario hours: Moscow opens

@@ -5,7 +5,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { ApiError, bilingual } from '../errors.ts';
-import type { ScenarioClock } from './scenario-clock.ts';
+import type { ScenarioClock } from '@opendeg/deg';
 
 const ClockState = Type.Object(
   {
