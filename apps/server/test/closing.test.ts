@@ -717,10 +717,15 @@ describe('decryption (P-7.6–P-7.8)', () => {
     }
   });
 
-  test('P-7.6 assemble mode: K parts rebuild the key in memory, checked against the public key; too few parts are refused; proofs are still published', async () => {
+  test('P-7.4 P-7.6 two orders of the late group at once: one makes the lists, the other is told they exist; assemble mode: K parts rebuild the key in memory, checked against the public key; too few parts are refused; proofs are still published', async () => {
     await moveClock(msk('21:20'));
-    const order = await call<FinalLists>(chairman, 'POST', '/api/closing/key-groups/late/final-lists');
-    expect(order.status, JSON.stringify(order.body)).toBe(201);
+    const both = await Promise.all([
+      call<FinalLists>(chairman, 'POST', '/api/closing/key-groups/late/final-lists'),
+      call<FinalLists>(chairman, 'POST', '/api/closing/key-groups/late/final-lists'),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    const order = both.find((r) => r.status === 201) ?? both[0];
+    expectRefused(both.find((r) => r.status === 409) ?? both[1], 409, 'FINAL_LISTS_EXIST');
     expect(order.body.regions).toEqual([{ region: '39', onList: 3, ballotsIssued: 2 }]);
     const bytes = document(order.body.document);
     const url = '/api/closing/key-groups/late/final-lists/signatures';

@@ -393,9 +393,22 @@ export const finalListRoutes: FastifyPluginCallbackTypebox<ClosingRoutesOptions>
           });
         });
       } catch (e) {
-        if (violated(e)?.startsWith('closing_') !== true) throw e;
-        await audit('failure', 'FINAL_LISTS_EXIST');
-        throw refuse('finalListsExist');
+        // Only a concurrent order of the same group (its document or a region already inserted)
+        // means the lists exist; counts that break the tables' checks are inconsistent; anything
+        // else is not a refusal and must surface as the failure it is.
+        const constraint = violated(e);
+        if (constraint === 'closing_documents_pkey' || constraint === 'closing_regions_pkey') {
+          await audit('failure', 'FINAL_LISTS_EXIST');
+          throw refuse('finalListsExist');
+        }
+        if (
+          constraint === 'closing_regions_cast_le_issued' ||
+          constraint === 'closing_regions_tally_ballots'
+        ) {
+          await audit('failure', 'CLOSING_COUNTS_INCONSISTENT');
+          throw refuse('countsInconsistent', { ru: constraint, en: constraint });
+        }
+        throw e;
       }
       request.log.info({ event: 'closing.final_lists_order', keyGroup }, 'final lists ordered');
       return reply.status(201).send(await finalLists(keyGroup));
