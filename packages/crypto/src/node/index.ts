@@ -5,3 +5,9 @@
 
 export * from './blind-rsa-signer.ts';
 export * from './blind-rsa-verifier.ts';
+export {
+  blindRsaMessageNode,
+  finalizeBlindRsaSignatureNode,
+  prepareBlindRsaMessageNode,
+  type BlindRsaClientKey,
+} from './blind-rsa-client.ts';
