@@ -20,7 +20,12 @@ export type AlarmKind =
   /** An entry the log accepted breaks the election's rules (an invalid ballot, a second vote …). */
   | 'invalid-entry'
   /** The published tallies, decryptions, results or protocols differ from what the ledger implies. */
-  | 'record-invalid';
+  | 'record-invalid'
+  /**
+   * The server's live figures (P-10.2: ballots cast, issued) differ from what the ledger holds at
+   * the tree size they name, or between two checkpoints (election/issued-vs-cast.ts).
+   */
+  | 'figures-mismatch';
 
 export const ALARM_KINDS: readonly AlarmKind[] = [
   'fork',
@@ -30,6 +35,7 @@ export const ALARM_KINDS: readonly AlarmKind[] = [
   'tiles-invalid',
   'invalid-entry',
   'record-invalid',
+  'figures-mismatch',
 ];
 
 /** A checkpoint the node would not accept; nothing is proven against the log. */

@@ -334,6 +334,10 @@ export async function verifyEvidence(
       problems.push(...r.problems);
       break;
     }
+    case 'figures-mismatch':
+      // Saved in a format of its own (election/issued-vs-cast.ts verifyIssuedVsCastEvidence).
+      problems.push('figures evidence has a format of its own (opendeg-observer-figures-evidence/1)');
+      break;
     default:
       problems.push(`unknown kind ${String(ev.kind)}`);
   }

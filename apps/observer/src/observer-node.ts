@@ -38,6 +38,8 @@ export interface ObserverNodeOptions {
   readonly figuresUrl?: string;
   /** Tolerance of that comparison (issued-vs-cast.ts); default 3 s. */
   readonly figuresSettleMs?: number;
+  /** How long an exact comparison waits for the node to verify the figures' tree size; default 30 s. */
+  readonly figuresWaitMs?: number;
 }
 
 export class ObserverNode {
@@ -89,6 +91,7 @@ export class ObserverNode {
             evidenceDir: options.evidenceDir,
             clock,
             ...(options.figuresSettleMs === undefined ? {} : { settleMs: options.figuresSettleMs }),
+            ...(options.figuresWaitMs === undefined ? {} : { waitMs: options.figuresWaitMs }),
           });
     return new ObserverNode(
       follower,

@@ -1,5 +1,6 @@
 // Issued against cast (P-11.10.4, P-10.2): the node holds the server's published figures against
-// its replica, bracketed by two checkpoints it verified. A real log on PostgreSQL over HTTP, the
+// its replica, exactly at the tree size the figures carry, or (figures without one) bracketed by
+// two checkpoints it verified. A real log on PostgreSQL over HTTP, the
 // node's own PostgreSQL and HTTP interface, and the figures served over real HTTP by a stand-in
 // whose document each case sets (the real server's figures are in server-multi-process.test.ts).
 
@@ -12,6 +13,7 @@ import path from 'node:path';
 
 import { createTestDatabase, type TestDatabase } from '@opendeg/db/testing';
 import type { BallotJson } from '@opendeg/election';
+import { toBase64, type StoredCheckpoint } from '@opendeg/ledger';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -25,10 +27,12 @@ import { buildObserverApp, type StatusBody } from '../src/http/app.ts';
 import { httpLogSource } from '../src/log-source.ts';
 import { ObserverNode } from '../src/observer-node.ts';
 import { main } from '../src/cli/main.ts';
+import { ensureObserverSchema } from '../src/store/schema.ts';
 import {
   ballotEntry,
   makeElection,
   manifestEntry,
+  verificationEntry,
   type ElectionFixture,
 } from './helpers/election-fixture.ts';
 import {
@@ -43,9 +47,12 @@ import {
 
 const vkey = vkeyOf(logSigner());
 const SETTLE_MS = 250;
+/** How long an exact comparison waits for the node to verify the figures' size. */
+const WAIT_MS = 1500;
 
 interface FiguresDoc {
   totals: { ballotsCast?: number };
+  ledger?: { treeSize: number; rootHash: string; checkpoint: string };
   regions: { code: string; ballotsIssued: number; ballotsCast?: number }[];
 }
 const doc = (regions: Record<string, [issued: number, cast?: number]>): FiguresDoc => ({
@@ -87,7 +94,7 @@ async function openNode(
     pool: database.pool,
     name: 'observer-figures',
     evidenceDir: dir,
-    ...(withFigures ? { figuresUrl, figuresSettleMs: SETTLE_MS } : {}),
+    ...(withFigures ? { figuresUrl, figuresSettleMs: SETTLE_MS, figuresWaitMs: WAIT_MS } : {}),
   });
   const a = buildObserverApp(n);
   const url = await a.listen({ host: '127.0.0.1', port: 0 });
@@ -176,6 +183,8 @@ describe('the node against the figures', () => {
     serve(doc({ '39': [3, 2], '77': [2, 2], '16': [0, 0] }));
     const r = await node.figures?.check();
     expect(r?.state).toBe('ok');
+    expect(r?.mode).toBe('bracket');
+    expect(r?.treeSize).toBeNull();
     expect(r?.exact).toBe(true);
     expect(r?.regions.map((x) => [x.region, x.issued, x.publishedCast, x.castBefore, x.castAfter])).toEqual([
       ['16', 0, 0, 0, 0],
@@ -229,7 +238,7 @@ describe('the node against the figures', () => {
     expect(node.alarmTotal).toBe(0);
   });
 
-  test('P-11.10.4 a cast figure above the log and more ballots than issued: an alarm with the figures as fetched, the two checkpoints and the counts, re-checked offline', async () => {
+  test('P-11.10.4 a cast figure above the log and more ballots than issued: a figures-mismatch alarm with the figures as fetched, the two checkpoints and the counts, re-checked offline', async () => {
     serve(doc({ '39': [1, 2], '77': [4, 4] }));
     const r = (await node.figures?.check()) as IssuedVsCastReport;
     expect(r.state).toBe('violation');
@@ -244,7 +253,7 @@ describe('the node against the figures', () => {
     expect(status.state).toBe('alarm');
     const alarms = (await (await fetch(`${nodeUrl}/alarms`)).json()) as { id: number; kind: string }[];
     expect(alarms).toHaveLength(1);
-    expect(alarms[0]?.kind).toBe('record-invalid');
+    expect(alarms[0]?.kind).toBe('figures-mismatch');
 
     const evidence = JSON.parse(readFileSync(r.evidenceFile as string, 'utf8')) as FiguresEvidence;
     expect(JSON.parse(evidence.figures.body)).toEqual(doc({ '39': [1, 2], '77': [4, 4] }));
@@ -310,5 +319,190 @@ describe('the node against the figures', () => {
     expect(((await none.json()) as { code: string }).code).toBe('FIGURES_NOT_FOLLOWED');
     const bad = await fetch(`${nodeUrl}/issued-vs-cast?fresh=maybe`);
     expect(bad.status).toBe(400);
+  });
+});
+
+/** The figures as a server that counts at a tree size sends them. */
+const at = (d: FiguresDoc, cp: StoredCheckpoint, size = cp.size): FiguresDoc => ({
+  ...d,
+  ledger: { treeSize: size, rootHash: toBase64(cp.root), checkpoint: cp.note },
+});
+
+describe('exact, at the tree size the figures carry', () => {
+  // The log holds the manifest and five ballots (39: 2, 77: 3); the node has verified all six.
+  let cp6: StoredCheckpoint;
+  const io = (): { io: { stdout: (t: string) => void; stderr: (t: string) => void }; out: () => string } => {
+    let text = '';
+    return {
+      io: { stdout: (t: string) => (text += t), stderr: (t: string) => (text += t) },
+      out: () => text,
+    };
+  };
+
+  beforeAll(async () => {
+    expect((await node.follower.catchUp()).kind).toBe('unchanged');
+    cp6 = log.ledger.checkpoint();
+    expect(cp6.size).toBe(6);
+  });
+
+  test('P-11.10.4 F.1 F.2 at the exact size the published cast equals the replica: no settle wait, and still exact once the log has moved on', async () => {
+    serve(at(doc({ '39': [3, 2], '77': [4, 3] }), cp6));
+    const t0 = Date.now();
+    const r = (await node.figures?.check()) as IssuedVsCastReport;
+    expect(r.state).toBe('ok');
+    expect([r.mode, r.treeSize, r.exact, r.before?.size, r.after?.size]).toEqual(['exact', 6, true, 6, 6]);
+    expect(r.regions.map((x) => [x.region, x.issued, x.publishedCast, x.castBefore, x.castAfter])).toEqual([
+      ['39', 3, 2, 2, 2],
+      ['77', 4, 3, 3, 3],
+    ]);
+    // No bracket: nothing waited for a settle period after the last checkpoint.
+    expect(Date.now() - t0).toBeLessThan(SETTLE_MS + 2000);
+    // The log moves on (not a ballot): the figures of size 6 are still compared at size 6.
+    await log.append([verificationEntry('after the figures')]);
+    expect((await node.follower.catchUp()).kind).toBe('unchanged');
+    expect(node.follower.size).toBe(7);
+    const later = (await node.figures?.check()) as IssuedVsCastReport;
+    expect([later.state, later.treeSize, later.before?.size]).toEqual(['ok', 6, 6]);
+  });
+
+  test('P-11.10.4 F.1 F.2 one more and one fewer cast in a region than the log holds at that size: figures-mismatch alarms whose evidence verify-evidence accepts', async () => {
+    const alarmsBefore = node.alarmTotal;
+    const found: { check: string; file: string; published: number }[] = [];
+    for (const published of [4, 2]) {
+      serve(at(doc({ '39': [3, 2], '77': [4, published] }), cp6));
+      const r = (await node.figures?.check()) as IssuedVsCastReport;
+      expect(r.state).toBe('violation');
+      expect(r.mode).toBe('exact');
+      expect(r.violations.map((v) => `${v.check} ${v.region}`)).toEqual([
+        published > 3 ? 'F.2 77' : 'F.1 77',
+      ]);
+      found.push({ check: r.violations[0]?.check ?? '', file: r.evidenceFile as string, published });
+    }
+    expect(node.alarmTotal).toBe(alarmsBefore + 2);
+    const alarms = (await (await fetch(`${nodeUrl}/alarms`)).json()) as { kind: string }[];
+    expect(alarms.slice(-2).map((a) => a.kind)).toEqual(['figures-mismatch', 'figures-mismatch']);
+    for (const f of found) {
+      const evidence = JSON.parse(readFileSync(f.file, 'utf8')) as FiguresEvidence;
+      expect(evidence.kind).toBe('figures-mismatch');
+      expect(evidence.mode).toBe('exact');
+      expect(evidence.treeSize).toBe(6);
+      expect(evidence.checkpoints.map((c) => [c.size, c.note])).toEqual([[6, cp6.note]]);
+      expect(evidence.replica.before).toEqual({ '39': 2, '77': 3 });
+      expect(verifyIssuedVsCastEvidence(evidence, { trustedLogKey: vkey }).problems).toEqual([]);
+      const cli = io();
+      expect(await main(['verify-evidence', f.file, '--log-key', vkey], cli.io)).toBe(0);
+      expect(cli.out()).toContain(
+        f.published > 3
+          ? 'region 77: 4 ballots cast published, the log holds only 3'
+          : 'region 77: 2 ballots cast published, the log already holds 3',
+      );
+    }
+    // Doctored: the published figure put right, the figures naming another signed tree, another
+    // size claimed, or the log key swapped — not proven.
+    const evidence = JSON.parse(readFileSync(found[0]?.file as string, 'utf8')) as FiguresEvidence;
+    const body = (d: FiguresDoc): FiguresEvidence => ({
+      ...evidence,
+      figures: { ...evidence.figures, body: JSON.stringify(d) },
+    });
+    expect(verifyIssuedVsCastEvidence(body(at(doc({ '39': [3, 2], '77': [4, 3] }), cp6))).problems).toContain(
+      'the figures and the replica counts show no violation',
+    );
+    const cp7 = log.ledger.checkpoint();
+    expect(verifyIssuedVsCastEvidence(body(at(doc({ '39': [3, 2], '77': [4, 4] }), cp7))).problems).toContain(
+      'the figures do not name the signed tree of size 6',
+    );
+    expect(verifyIssuedVsCastEvidence({ ...evidence, treeSize: 7 }).proven).toBe(false);
+    expect(verifyIssuedVsCastEvidence(evidence, { trustedLogKey: vkeyOf(logSigner(8)) }).proven).toBe(false);
+
+    // The node's state, its query and the CLI name the kind.
+    expect(((await (await fetch(`${nodeUrl}/status`)).json()) as StatusBody).state).toBe('alarm');
+    const q = io();
+    expect(await main(['query', nodeUrl, 'issued-vs-cast'], q.io)).toBe(1);
+    expect(q.out()).toContain('ТРЕВОГА / ALARM figures-mismatch (точно при размере / exact at size 6)');
+  });
+
+  test('P-11.10.4 figures at a size the node has not verified yet are waited for, not alarmed; past the wait they are not compared', async () => {
+    const alarmsBefore = node.alarmTotal;
+    await log.append([verificationEntry('ahead of the node')]);
+    const cp8 = log.ledger.checkpoint();
+    expect([cp8.size, node.follower.size]).toEqual([8, 7]);
+    serve(at(doc({ '39': [3, 2], '77': [4, 3] }), cp8));
+    // The log cannot be reached for a while: the node keeps polling until it has size 8.
+    logServer.failWith(503);
+    const back = setTimeout(() => {
+      logServer.failWith(undefined);
+    }, 600);
+    const t0 = Date.now();
+    try {
+      const r = (await node.figures?.check()) as IssuedVsCastReport;
+      expect([r.state, r.mode, r.treeSize]).toEqual(['ok', 'exact', 8]);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(550);
+      expect(node.follower.size).toBe(8);
+    } finally {
+      clearTimeout(back);
+      logServer.failWith(undefined);
+    }
+    // Figures ahead of the node with a cast figure the log will not hold: while the node cannot
+    // verify that size nothing is compared, nothing is raised.
+    await log.append([verificationEntry('further ahead')]);
+    const cp9 = log.ledger.checkpoint();
+    serve(at(doc({ '39': [3, 2], '77': [4, 9] }), cp9));
+    logServer.failWith(503);
+    try {
+      const r = (await node.figures?.check()) as IssuedVsCastReport;
+      expect(r.state).toBe('unverified');
+      expect(r.reason?.en).toContain('has not verified the tree of size 9 yet');
+      expect(r.violations).toEqual([]);
+    } finally {
+      logServer.failWith(undefined);
+    }
+    expect(node.alarmTotal).toBe(alarmsBefore);
+  });
+
+  test("P-11.10.4 a size without the log's signature of it is not compared, and figures without a size go back to the bracket", async () => {
+    expect((await node.follower.catchUp()).kind).toBe('unchanged');
+    const alarmsBefore = node.alarmTotal;
+    // The size-6 checkpoint claimed for size 5: not the log's statement about size 5.
+    serve(at(doc({ '39': [3, 2], '77': [4, 9] }), cp6, 5));
+    const forged = (await node.figures?.check()) as IssuedVsCastReport;
+    expect(forged.state).toBe('unverified');
+    expect(forged.reason?.en).toContain("not the log's signed checkpoint of size 5");
+    serve(doc({ '39': [3, 2], '77': [4, 3] }));
+    const r = (await node.figures?.check()) as IssuedVsCastReport;
+    expect([r.state, r.mode, r.treeSize, r.exact]).toEqual(['ok', 'bracket', null, true]);
+    expect(r.before?.size).toBe(9);
+    expect(node.alarmTotal).toBe(alarmsBefore);
+  });
+});
+
+describe('the alarm store', () => {
+  test('a store made before figures-mismatch existed takes the new kind at the next start, and still refuses unknown kinds', async () => {
+    const old = await createTestDatabase({ migrate: false });
+    try {
+      // observer_alarm as earlier nodes created it.
+      await old.pool.query(`CREATE TABLE observer_alarm (
+        id bigserial PRIMARY KEY, origin text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('fork', 'shrink', 'rewritten-entry', 'missing-entry',
+                                           'tiles-invalid', 'invalid-entry', 'record-invalid')),
+        detected_ms bigint NOT NULL CHECK (detected_ms >= 0), message_ru text NOT NULL,
+        message_en text NOT NULL, fingerprint text NOT NULL, evidence jsonb NOT NULL,
+        evidence_file text, UNIQUE (origin, fingerprint))`);
+      const insert = (kind: string, n: number): Promise<unknown> =>
+        old.pool.query(
+          `INSERT INTO observer_alarm (origin, kind, detected_ms, message_ru, message_en, fingerprint, evidence)
+           VALUES ('o', $1, 0, 'т', 't', $2, '{}')`,
+          [kind, `f${String(n)}`],
+        );
+      await insert('fork', 1);
+      await expect(insert('figures-mismatch', 2)).rejects.toThrow(/observer_alarm_kind_check/);
+      await ensureObserverSchema(old.pool);
+      await ensureObserverSchema(old.pool);
+      await insert('figures-mismatch', 3);
+      await expect(insert('bogus', 4)).rejects.toThrow(/observer_alarm_kind_check/);
+      const kinds = await old.pool.query<{ kind: string }>('SELECT kind FROM observer_alarm ORDER BY id');
+      expect(kinds.rows.map((x) => x.kind)).toEqual(['fork', 'figures-mismatch']);
+    } finally {
+      await old.drop();
+    }
   });
 });

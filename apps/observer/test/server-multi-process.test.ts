@@ -326,6 +326,9 @@ describe('multi-process: the server, two observer node processes', () => {
       const report = JSON.parse(q.stdout) as IssuedVsCastReport;
       expect(report.state).toBe('ok');
       expect(report.exact).toBe(true);
+      // The server's figures carry the tree size they count at: compared there, exactly.
+      expect(report.mode).toBe('exact');
+      expect(report.treeSize).toBe(await treeSize());
       expect(report.settleMs).toBe(1500);
       expect(report.regions.find((r) => r.region === '16')).toEqual({
         region: '16',
@@ -401,6 +404,9 @@ describe('multi-process: the server, two observer node processes', () => {
     expect(v.stdout).toContain(
       `region 16: ${String(published)} ballots cast published, the log holds only ${String(published - 1)}`,
     );
+    // At the tree size the figures name: the inflated row did not move it.
+    const exact = JSON.parse(readFileSync(file as string, 'utf8')) as { mode?: string; treeSize?: number };
+    expect(exact).toMatchObject({ mode: 'exact', treeSize: await treeSize() });
     // The same file with the published figure put right no longer proves anything.
     const doctored = JSON.parse(readFileSync(file as string, 'utf8')) as { figures: { body: string } };
     doctored.figures.body = doctored.figures.body.replaceAll(

@@ -2,16 +2,43 @@
 // PostgreSQL, lists loaded through ParticipantListStore, exclusions and ballot accesses made on
 // them, the ballot box's counts from a fake castCounts (the ballot box is another module), the
 // Server-Sent Events stream read with a plain HTTP client, and the precinct counters of migration 015
-// checked against a count over the rows.
+// checked against a count over the rows. Then, with a real ballot box (its HTTP app, its ledger on
+// PostgreSQL, the real castCounts): the tree size each snapshot carries against the ledger's table.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { canonicalJson, loadGroup, type JsonValue } from '@opendeg/crypto';
+import { blindSign } from '@opendeg/crypto/node';
 import { ParticipantListStore, type ParticipantRecord } from '@opendeg/db';
 import { useTestDatabase } from '@opendeg/db/testing';
 import { ManualClock, votingWindow } from '@opendeg/deg';
+import {
+  castBallot,
+  encryptVote,
+  finishCredential,
+  keyCeremonyContext,
+  manifestHash,
+  openElection,
+  requestCredential,
+  type BallotJson,
+} from '@opendeg/election';
+import { ed25519NoteSigner, ed25519NoteVerifier, openCheckpoint } from '@opendeg/ledger';
 import type { LoadedElection } from '../src/applications/deps.ts';
+import { buildBallotBoxApp } from '../src/ballot-box/app.ts';
+import { castCounts } from '../src/ballot-box/cast-counts.ts';
+import { votingWindows } from '../src/ballot-box/voting-windows.ts';
 import { readElectionConfigFile, storeElection } from '../src/elections/load-election.ts';
 import { readFigures, turnoutPercent, type FiguresSnapshot } from '../src/figures/figures.ts';
+import { generateKey, keyGroupDef } from '../src/keys/ceremony.ts';
+import { buildManifest } from '../src/keys/manifest.ts';
+import { storedManifestSource } from '../src/keys/manifest-store.ts';
 import { startServer, type Server } from './harness.ts';
+import {
+  BALLOT_SOURCE,
+  issuerKeyPairs,
+  keysConfig,
+  openTestLedger,
+  type TestLedger,
+} from './keys-fixture.ts';
 
 const db = useTestDatabase();
 const config = readElectionConfigFile(fileURLToPath(new URL('../dev/election.json', import.meta.url)));
@@ -268,5 +295,192 @@ describe('the live stream', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     await reading;
     expect(after).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('the ballots cast at a tree size of the ballot box log', () => {
+  const boxConfig = keysConfig('figures-ledger-test');
+  /** Every region open: 12:00 in Moscow on the second voting day. */
+  const boxClock = new ManualClock('2026-09-19T09:00:00Z');
+  const REGIONS = ['77', '16', '54'];
+  let log: TestLedger;
+  let ballots: BallotJson[];
+  let boxServer: Server;
+  let boxElection: LoadedElection;
+
+  beforeAll(async () => {
+    boxElection = await storeElection(db.pool, boxConfig, boxClock.now());
+    log = await openTestLedger(db.newPool(), boxConfig.electionId);
+    const issuers = await issuerKeyPairs(boxConfig);
+    const g = await loadGroup(boxConfig.suite, 'noble');
+    const keyGroups = boxConfig.keyGroups.map((k) =>
+      keyGroupDef(
+        g,
+        k.id,
+        generateKey(
+          g,
+          keyCeremonyContext(boxConfig.electionId, boxConfig.suite, k.id),
+          { n: 3, k: 2 },
+          'dealer',
+        ).key,
+      ),
+    );
+    const built = buildManifest(
+      boxConfig,
+      keyGroups,
+      BALLOT_SOURCE,
+      new Map([...issuers].map(([code, k]) => [code, k.spki])),
+    );
+    if (!built.ok) throw new Error(built.problem);
+    const sha256 = Buffer.from(manifestHash(built.manifest)).toString('hex');
+    const entry = await log.ledger.append({
+      type: 'manifest',
+      sha256,
+      manifest: built.manifest as unknown as JsonValue,
+    });
+    if (!entry.ok) throw entry.error;
+    await db.pool.query(
+      `INSERT INTO election_manifests (election_id, manifest, sha256, ledger_index, fixed_at)
+       VALUES ($1, $2, decode($3, 'hex'), $4, $5)`,
+      [boxConfig.electionId, canonicalJson(built.manifest), sha256, entry.value.index, boxClock.now()],
+    );
+    const election = await openElection(built.manifest);
+    // The figures show the regions with a compiled list: one participant in each.
+    const lists = new ParticipantListStore(db.pool, boxConfig.electionId);
+    for (const region of REGIONS) {
+      await lists.importList(region, [participant('1')], { compiledAt: new Date('2026-09-17T10:00:00Z') });
+    }
+    ballots = await Promise.all(
+      Array.from({ length: 48 }, async (_, i) => {
+        const region = REGIONS[i % REGIONS.length] ?? '77';
+        const { blindedMessage, pending } = await requestCredential(election, region);
+        const issuer = issuers.get(region);
+        if (issuer === undefined) throw new Error('no issuer');
+        const credential = await finishCredential(
+          election,
+          pending,
+          blindSign(issuer.privateKey, blindedMessage),
+        );
+        return castBallot(election, encryptVote(election, region, [['c1']]).json, credential);
+      }),
+    );
+    boxServer = await startServer({
+      clock: boxClock,
+      db: { pool: db.pool },
+      roles: { election: boxElection },
+      figures: { castCounts: () => castCounts(db.pool, boxConfig.electionId), pollMs: 1, refreshMs: 10_000 },
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await boxServer.close();
+    await log.ledger.close();
+  });
+
+  /** The ballot entries of the ledger's table at index < size, per region. */
+  async function ballotEntries(size: number): Promise<Map<string, number>> {
+    const r = await db.pool.query<{ region: string; n: string }>(
+      `SELECT convert_from(data, 'UTF8')::jsonb #>> '{ballot,vote,region}' AS region, count(*) AS n
+       FROM ledger_entry WHERE log_id = $1 AND idx < $2
+         AND convert_from(data, 'UTF8')::jsonb ->> 'type' = 'ballot'
+       GROUP BY 1`,
+      [log.origin, size],
+    );
+    return new Map(r.rows.map((row) => [row.region, Number(row.n)]));
+  }
+
+  test('P-10.2 P-11.10.4 under concurrent casts every snapshot carries a signed tree size whose ballot entries are exactly its ballots cast, per region', async () => {
+    const box = await buildBallotBoxApp({
+      pool: db.pool,
+      clock: boxClock,
+      manifest: storedManifestSource(db.pool, boxConfig.electionId),
+      log: log.ledger,
+      votingWindows: votingWindows(boxConfig),
+      validationWorkers: 0,
+      logger: { level: 'silent' },
+    });
+    await box.listen({ port: 0, host: '127.0.0.1' });
+    const snapshots: FiguresSnapshot[] = [];
+    const progress = { casting: true };
+    try {
+      // Ballots go in, four at a time (several batches, each its own commit), while the figures
+      // are read over HTTP as often as they answer.
+      const cast = (async () => {
+        try {
+          for (let i = 0; i < ballots.length; i += 4) {
+            const answers = await Promise.all(
+              ballots.slice(i, i + 4).map((b) =>
+                fetch(`${box.listeningOrigin}/api/box/ballots`, {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json' },
+                  body: JSON.stringify(b),
+                }),
+              ),
+            );
+            for (const a of answers) expect(a.status).toBe(201);
+          }
+        } finally {
+          progress.casting = false;
+        }
+      })();
+      const read = (async () => {
+        while (progress.casting) {
+          const r = await fetch(`${boxServer.baseUrl}/api/figures`);
+          snapshots.push((await r.json()) as FiguresSnapshot);
+        }
+      })();
+      await Promise.all([cast, read]);
+    } finally {
+      await box.close();
+    }
+    snapshots.push((await (await fetch(`${boxServer.baseUrl}/api/figures`)).json()) as FiguresSnapshot);
+    const sized = snapshots.filter((s) => s.ledger !== undefined);
+    // The reads overlapped the casts: many snapshots, at several sizes, the last one with them all.
+    expect(snapshots.length).toBeGreaterThan(5);
+    expect(new Set(sized.map((s) => s.ledger?.treeSize)).size).toBeGreaterThan(2);
+    const last = snapshots.at(-1);
+    expect(last?.ledger?.treeSize).toBe(ballots.length + 1);
+    expect(last?.totals.ballotsCast).toBe(ballots.length);
+    for (const s of sized) {
+      const ledger = s.ledger as NonNullable<FiguresSnapshot['ledger']>;
+      const entries = await ballotEntries(ledger.treeSize);
+      const published = new Map(s.regions.map((r) => [r.code, r.ballotsCast ?? 0]));
+      for (const region of REGIONS) expect(published.get(region) ?? 0).toBe(entries.get(region) ?? 0);
+      expect(s.totals.ballotsCast).toBe([...entries.values()].reduce((a, b) => a + b, 0));
+      // The size is the log's own statement: a signed checkpoint of that size and root.
+      const opened = openCheckpoint(ledger.checkpoint, [log.verifier]);
+      expect(opened.ok && opened.value.checkpoint.size).toBe(ledger.treeSize);
+      expect(opened.ok && Buffer.from(opened.value.checkpoint.root).toString('base64')).toBe(ledger.rootHash);
+    }
+    // Without a signature of the log's key the checkpoint does not open (the check above can fail).
+    const other = ed25519NoteVerifier(
+      log.origin,
+      ed25519NoteSigner(log.origin, new Uint8Array(32).fill(1)).publicKey,
+    );
+    if (other === undefined) throw new Error('no verifier');
+    expect(openCheckpoint(last?.ledger?.checkpoint ?? '', [other]).ok).toBe(false);
+    // Most snapshots carry a size (a box that moves during every one of its tries has none).
+    expect(sized.length / snapshots.length).toBeGreaterThan(0.5);
+    console.info(`figures: ${snapshots.length} snapshots, ${sized.length} with a tree size`);
+  }, 180_000);
+
+  test('P-10.2 the tree size is in the OpenAPI schema and in one region’s figures', async () => {
+    const doc = (await (await fetch(`${boxServer.baseUrl}/openapi.json`)).json()) as {
+      paths: Record<
+        string,
+        {
+          get?: {
+            responses?: Record<
+              string,
+              { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }
+            >;
+          };
+        }
+      >;
+    };
+    const schema = doc.paths['/api/figures']?.get?.responses?.['200']?.content?.['application/json']?.schema;
+    expect(Object.keys(schema?.properties ?? {})).toContain('ledger');
+    const one = (await (await fetch(`${boxServer.baseUrl}/api/figures?region=16`)).json()) as FiguresSnapshot;
+    expect(one.ledger?.treeSize).toBe(ballots.length + 1);
+    expect(one.totals.ballotsCast).toBe((await ballotEntries(one.ledger?.treeSize ?? 0)).get('16'));
   });
 });

@@ -104,6 +104,8 @@ const BracketBody = Type.Union([
 ]);
 export const IssuedVsCastBody = Type.Object({
   state: Type.Union([Type.Literal('ok'), Type.Literal('violation'), Type.Literal('unverified')]),
+  mode: Type.Union([Type.Literal('exact'), Type.Literal('bracket')]),
+  treeSize: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
   figuresUrl: Type.String(),
   requestedAt: Type.String({ format: 'date-time' }),
   receivedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),

@@ -5,8 +5,9 @@
 CREATE TABLE IF NOT EXISTS observer_alarm (
   id             bigserial PRIMARY KEY,
   origin         text NOT NULL,
-  kind           text NOT NULL CHECK (kind IN ('fork', 'shrink', 'rewritten-entry', 'missing-entry',
-                                               'tiles-invalid', 'invalid-entry', 'record-invalid')),
+  kind           text NOT NULL CONSTRAINT observer_alarm_kind_check
+                 CHECK (kind IN ('fork', 'shrink', 'rewritten-entry', 'missing-entry', 'tiles-invalid',
+                                 'invalid-entry', 'record-invalid', 'figures-mismatch')),
   detected_ms    bigint NOT NULL CHECK (detected_ms >= 0),
   message_ru     text NOT NULL,
   message_en     text NOT NULL,
@@ -16,6 +17,22 @@ CREATE TABLE IF NOT EXISTS observer_alarm (
   evidence_file  text,
   UNIQUE (origin, fingerprint)
 );
+-- A store made before an alarm kind was added: its CHECK (the default name, as above) takes the
+-- new kinds too. Only when it lacks one, so an up-to-date store is not re-validated at every start.
+DO $$
+BEGIN
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_constraint
+    WHERE conrelid = 'observer_alarm'::regclass AND conname = 'observer_alarm_kind_check'
+      AND pg_get_constraintdef(oid) LIKE '%figures-mismatch%'
+  ) THEN
+    ALTER TABLE observer_alarm DROP CONSTRAINT IF EXISTS observer_alarm_kind_check;
+    ALTER TABLE observer_alarm ADD CONSTRAINT observer_alarm_kind_check
+      CHECK (kind IN ('fork', 'shrink', 'rewritten-entry', 'missing-entry', 'tiles-invalid',
+                      'invalid-entry', 'record-invalid', 'figures-mismatch'));
+  END IF;
+END
+$$;
 
 -- What the election checker made of each verified entry: no personal data, only what the ledger
 -- shows (type, region, tracker) and the node's verdict.

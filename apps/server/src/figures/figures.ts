@@ -8,8 +8,13 @@
 // and ballot access (participant_lists, migration 003; precinct_figures, migration 015), never a
 // count over the participants. "On the list" leaves out excluded participants, as the lists'
 // counts do (P-7.3).
+//
+// The ballots cast come with the ballot box log's tree size they are exactly the count of
+// (`ledger`, readCast below), so an observer compares them with its replica at that size instead of
+// between two checkpoints (P-11.10.4; apps/observer issued-vs-cast.ts).
 import type pg from 'pg';
 import { formatLocalRu, region as regionOf, votingWindow } from '@opendeg/deg';
+import { parseCheckpoint, toBase64 } from '@opendeg/ledger';
 import type { LoadedElection } from '../applications/deps.ts';
 
 /**
@@ -40,10 +45,22 @@ export interface RegionFigures {
   precincts: PrecinctFigures[];
 }
 
+/** Where in the ballot box's log the ballots cast were counted (see readCast). */
+export interface LedgerPosition {
+  /** The ballots cast are exactly the ballot entries at leaf index < treeSize. */
+  treeSize: number;
+  /** The tree's RFC 9162 root, base64, as in the checkpoint. */
+  rootHash: string;
+  /** The log-signed checkpoint (C2SP signed note) of that tree, as the box's receipts carry it. */
+  checkpoint: string;
+}
+
 export interface FiguresSnapshot {
   electionId: string;
   at: string;
   totals: { onList: number; ballotsIssued: number; ballotsCast?: number; turnoutPercent: number };
+  /** Absent without a ballot box, before its first ballot, or when the box moved on every try. */
+  ledger?: LedgerPosition;
   regions: RegionFigures[];
 }
 
@@ -59,16 +76,80 @@ interface ListRow {
 }
 
 /**
- * What changes the figures: the lists' counters and the ballots cast. Two snapshots with the same
- * key differ only in the time; comparing keys costs one read of at most a row per region.
+ * What changes the figures: the lists' counters, the ballots cast and how far the box has applied
+ * the log. Two snapshots with the same key differ only in the time; comparing keys costs one read
+ * of at most a row per region.
  */
 export async function figuresKey(
   pool: pg.Pool,
   electionId: string,
   castCounts: CastCounts | undefined,
 ): Promise<string> {
-  const [lists, cast] = await Promise.all([listCounters(pool, electionId), castCounts?.()]);
-  return JSON.stringify([lists, cast === undefined ? null : [...cast].sort()]);
+  const [lists, cast, applied] = await Promise.all([
+    listCounters(pool, electionId),
+    castCounts?.(),
+    castCounts === undefined ? undefined : appliedSize(pool, electionId),
+  ]);
+  return JSON.stringify([lists, cast === undefined ? null : [...cast].sort(), applied ?? null]);
+}
+
+/** box_applied.ledger_size: every log entry below it is in the box's tables and tallies. */
+async function appliedSize(pool: pg.Pool, electionId: string): Promise<number | undefined> {
+  const r = await pool.query<{ ledger_size: string }>(
+    'SELECT ledger_size FROM box_applied WHERE election_id = $1',
+    [electionId],
+  );
+  const size = r.rows[0]?.ledger_size;
+  return size === undefined ? undefined : Number(size);
+}
+
+/** Tries of readCast before the figures go out without a tree size. */
+const CAST_TRIES = 5;
+
+/**
+ * The ballots cast and the tree size they are exactly the count of.
+ *
+ * Why this is consistent: the box appends a batch to the log first, then in ONE transaction adds
+ * its ballots to box_tallies (what castCounts reads, ballot-box/cast-counts.ts) and moves
+ * box_applied.ledger_size to the batch's checkpoint size, storing that checkpoint in
+ * box_checkpoints (box-writer.ts, steps 2–3). ledger_size only moves forward (a trigger,
+ * migration 011), and every commit that changes a tally moves it (the batch's entries lengthen the
+ * log). So: read ledger_size (with its checkpoint), then the counts, then ledger_size again — each
+ * a statement of its own, after the one before; when the two sizes are equal no tally changed
+ * between the reads, and the counts are those of the transaction that set that size: exactly the
+ * ballot entries at index < size. When the box moved in between, read again. A sequence check
+ * rather than one REPEATABLE READ transaction because the counts come from the injected
+ * `castCounts` on a connection of its own; the box's locks are untouched (nothing here waits on
+ * the box, nor the box on this). After CAST_TRIES moves the counts go out without a size, and an
+ * observer falls back to bracketing them.
+ */
+export async function readCast(
+  pool: pg.Pool,
+  electionId: string,
+  castCounts: CastCounts,
+): Promise<{ counts: Map<string, number>; ledger?: LedgerPosition }> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await pool.query<{ ledger_size: string; note: string | null }>(
+      `SELECT a.ledger_size, c.note FROM box_applied a
+       LEFT JOIN box_checkpoints c ON c.election_id = a.election_id AND c.tree_size = a.ledger_size
+       WHERE a.election_id = $1`,
+      [electionId],
+    );
+    const counts = await castCounts();
+    const row = r.rows[0];
+    // No ballot box tables for this election (the box runs elsewhere) or no ballot yet.
+    if (row?.note === undefined || row.note === null) return { counts };
+    const size = Number(row.ledger_size);
+    if ((await appliedSize(pool, electionId)) === size) {
+      const body = parseCheckpoint(row.note.slice(0, row.note.indexOf('\n\n') + 1));
+      if (!body.ok || body.value.size !== size) return { counts };
+      return {
+        counts,
+        ledger: { treeSize: size, rootHash: toBase64(body.value.root), checkpoint: row.note },
+      };
+    }
+    if (attempt >= CAST_TRIES) return { counts };
+  }
 }
 
 async function listCounters(pool: pg.Pool, electionId: string): Promise<ListRow[]> {
@@ -88,14 +169,17 @@ export async function readFigures(
   castCounts: CastCounts | undefined,
 ): Promise<FiguresSnapshot> {
   const electionId = election.id;
-  const [lists, precincts, cast] = await Promise.all([
+  // The ballots cast first, the lists after: a ballot in the log had its ballot access granted
+  // before it was cast, so the issued figures read later count it too (F.3 of the observer holds).
+  const box = castCounts === undefined ? undefined : await readCast(pool, electionId, castCounts);
+  const cast = box?.counts;
+  const [lists, precincts] = await Promise.all([
     listCounters(pool, electionId),
     pool.query<{ region: string; precinct: string; on_list: number; ballots_issued: number }>(
       `SELECT region, precinct, participant_count - excluded_count AS on_list, ballots_issued
        FROM precinct_figures WHERE election_id = $1`,
       [electionId],
     ),
-    castCounts?.(),
   ]);
   const byRegion = new Map<string, PrecinctFigures[]>();
   for (const p of precincts.rows) {
@@ -146,6 +230,7 @@ export async function readFigures(
       ...(cast === undefined ? {} : { ballotsCast: regions.reduce((s, r) => s + (r.ballotsCast ?? 0), 0) }),
       turnoutPercent: turnoutPercent(ballotsIssued, onList),
     },
+    ...(box?.ledger === undefined ? {} : { ledger: box.ledger }),
     regions,
   };
 }

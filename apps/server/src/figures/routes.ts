@@ -1,6 +1,7 @@
 // The public figures (P-10.2) and their continuous display (P-10.8, P-3.9) over HTTP, for anyone:
 //   GET /api/figures          the snapshot as JSON: per region and per precinct on the list and
-//                             ballots issued, per region ballots cast and turnout, local times
+//                             ballots issued, per region ballots cast and turnout, local times,
+//                             and the ballot box log's tree size the ballots cast are counted at
 //   GET /api/figures/stream   Server-Sent Events: an event `figures` with a snapshot at once, then
 //                             whenever the figures change and at least every few seconds
 // Both take `region` to show one region only. Nothing here is personal: counts and times.
@@ -23,6 +24,21 @@ export const FiguresView = Type.Object(
     totals: Type.Object(
       { onList: Count, ballotsIssued: Count, ballotsCast: Type.Optional(Count), turnoutPercent: Percent },
       { additionalProperties: false },
+    ),
+    ledger: Type.Optional(
+      Type.Object(
+        {
+          treeSize: Type.Integer({
+            minimum: 1,
+            description: 'The ballots cast are exactly the ballot entries of the log at index < treeSize',
+          }),
+          rootHash: Type.String({ description: 'RFC 9162 root of that tree, base64' }),
+          checkpoint: Type.String({
+            description: 'The log-signed checkpoint of that tree (C2SP signed note)',
+          }),
+        },
+        { additionalProperties: false },
+      ),
     ),
     regions: Type.Array(
       Type.Object(
