@@ -222,6 +222,9 @@ export async function blindRsaMessage(
   if (isRandomized(variant)) {
     check(preparedMsg.length >= BLIND_RSA_PREFIX_LENGTH, 'preparedMsg', 'shorter than the random prefix');
   }
+  if (registeredClient !== undefined && publicKey instanceof Uint8Array) {
+    return registeredClient.blind(publicKey, preparedMsg, variant);
+  }
   const key = await publicCryptoKey(publicKey);
   let out: { blindedMsg: Uint8Array; inv: Uint8Array };
   try {
@@ -250,6 +253,9 @@ export async function finalizeBlindRsaSignature(
   blindSig: Uint8Array,
 ): Promise<Uint8Array> {
   checkVariant(state.variant);
+  if (registeredClient !== undefined && publicKey instanceof Uint8Array) {
+    return registeredClient.finalize(publicKey, state, blindSig);
+  }
   const key = await publicCryptoKey(publicKey);
   const kLen = modulusBytes(key);
   // 0. If len(inv) != kLen, raise "unexpected input size"
@@ -314,6 +320,24 @@ export function registerBlindRsaVerifier(verifier: BlindRsaVerifier | undefined)
 /** The verifier registered with `registerBlindRsaVerifier`, if any. */
 export function registeredBlindRsaVerifier(): BlindRsaVerifier | undefined {
   return registeredVerifier;
+}
+
+/**
+ * A synchronous client side of RFC 9474 (Blind and Finalize) for an issuer key given as DER SPKI: the
+ * same checks, the same errors (`BAD_ARGUMENT`, `BLIND_SIGNATURE_INVALID`) and the same state as the
+ * library's. A Node process registers `@opendeg/crypto/node`'s (`registerNodeBlindRsaClient`, on
+ * BigInt and OpenSSL: 1.4 ms instead of 75 ms a credential); the browser keeps the library.
+ */
+export interface BlindRsaClient {
+  blind(publicKey: Uint8Array, preparedMsg: Uint8Array, variant: BlindRsaVariant): BlindOutput;
+  finalize(publicKey: Uint8Array, state: BlindingState, blindSig: Uint8Array): Uint8Array;
+}
+
+let registeredClient: BlindRsaClient | undefined;
+
+/** Makes `blindRsaMessage` and `finalizeBlindRsaSignature` use `client` (undefined: the library again). */
+export function registerBlindRsaClient(client: BlindRsaClient | undefined): void {
+  registeredClient = client;
 }
 
 function errorText(e: unknown): string {

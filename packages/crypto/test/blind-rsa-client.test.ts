@@ -17,6 +17,7 @@ import {
   blindRsaMessage,
   finalizeBlindRsaSignature,
   prepareBlindRsaMessage,
+  registerBlindRsaClient,
   registerBlindRsaVerifier,
   verifyBlindRsaSignature,
   type BlindRsaVariant,
@@ -186,6 +187,46 @@ describe('the Node client against the browser client and the server signer', () 
     // The issuer saw neither the message nor the signature (the blinding hid them).
     expect(equalBytes(blindedMsg, sig)).toBe(false);
     expect(await verifyBlindRsaSignature(issuer.spki, flip(prepared, 40), sig)).toBe(false);
+  });
+
+  it('P-6.9 registered, the Node client serves crypto’s blindRsaMessage and finalizeBlindRsaSignature (so election’s credential calls); unregistered, the library does again', async () => {
+    const calls: string[] = [];
+    registerBlindRsaClient({
+      blind: (key, prepared, variant) => {
+        calls.push('blind');
+        return blindRsaMessageNode(key, prepared, variant);
+      },
+      finalize: (key, state, blindSig) => {
+        calls.push('finalize');
+        return finalizeBlindRsaSignatureNode(key, state, blindSig);
+      },
+    });
+    try {
+      const prepared = prepareBlindRsaMessage(new TextEncoder().encode('credential'));
+      const { blindedMsg, state } = await blindRsaMessage(issuer.spki, prepared);
+      const blindSig = blindSign(issuer.privateKey, blindedMsg);
+      const sig = await finalizeBlindRsaSignature(issuer.spki, state, blindSig);
+      expect(calls).toEqual(['blind', 'finalize']);
+      expect(await verifyBlindRsaSignature(issuer.spki, prepared, sig)).toBe(true);
+      // The same refusal, with the same code, as the library's.
+      await expect(finalizeBlindRsaSignature(issuer.spki, state, flip(blindSig, 7))).rejects.toMatchObject({
+        code: 'BLIND_SIGNATURE_INVALID',
+      });
+      // The node entry's registration is this client.
+      nodeEntry.registerNodeBlindRsaClient();
+      const again = await blindRsaMessage(issuer.spki, prepared);
+      const sig2 = await finalizeBlindRsaSignature(
+        issuer.spki,
+        again.state,
+        blindSign(issuer.privateKey, again.blindedMsg),
+      );
+      expect(await verifyBlindRsaSignature(issuer.spki, prepared, sig2)).toBe(true);
+      expect(calls).toEqual(['blind', 'finalize', 'finalize']);
+    } finally {
+      registerBlindRsaClient(undefined);
+    }
+    await blindRsaMessage(issuer.spki, prepareBlindRsaMessage(new Uint8Array([1])));
+    expect(calls).toHaveLength(3);
   });
 
   it('P-6.9 blinded by blindrsa-ts, signed by the issuer, finalized here: the signature verifies there', async () => {

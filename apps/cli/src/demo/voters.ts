@@ -10,6 +10,8 @@ import {
   castBallot,
   challengeVote,
   encryptVote,
+  finishCredential,
+  requestCredential,
   trackerOf,
   verifyChallengedVote,
   type Election,
@@ -17,7 +19,6 @@ import {
 } from '@opendeg/election';
 import { openCheckpoint, verifyInclusion, type NoteVerifier } from '@opendeg/ledger';
 import type { RegisterAccount } from '@opendeg/server';
-import { finishCredentialNode, requestCredentialNode } from './credential.ts';
 import { Browser, DemoError } from './http.ts';
 
 export interface DemoVoter {
@@ -124,15 +125,15 @@ export async function vote(baseUrl: string, v: DemoVoter, o: VoteOptions): Promi
   await b.logIn(v.account.id);
   await readyToVote(b, v, o.conditionsVersion);
   // P-6.9: the blinded credential out, the blind signature back, unblinded and checked here.
-  // Blinded and finalized on Node (./credential.ts): the same bytes the browser's library makes.
-  const { blindedMessage, pending } = requestCredentialNode(o.election, v.region);
+  // Blinded and finalized by crypto's Node client (registered by the demo): the browser's bytes.
+  const { blindedMessage, pending } = await requestCredential(o.election, v.region);
   const issued = await b.must<{ region: string; blindSignature: string }>(
     'анонимизация / credential',
     'POST',
     '/api/voting/credential',
     { blindedMessage: toBase64(blindedMessage) },
   );
-  const credential = finishCredentialNode(o.election, pending, fromBase64(issued.blindSignature));
+  const credential = await finishCredential(o.election, pending, fromBase64(issued.blindSignature));
   // The box is anonymous: a fresh client without the session's cookies.
   const box = new Browser(baseUrl);
   let encrypted = encryptVote(o.election, v.region, [v.choice]);

@@ -17,6 +17,7 @@ import {
   BLIND_RSA_PREFIX_LENGTH,
   BLIND_RSA_VARIANT,
   BLIND_RSA_VARIANTS,
+  registerBlindRsaClient,
   type BlindingState,
   type BlindOutput,
   type BlindRsaVariant,
@@ -289,4 +290,16 @@ export function finalizeBlindRsaSignatureNode(
   }
   if (!valid) throw new CryptoError('BLIND_SIGNATURE_INVALID', 'finalize: invalid signature');
   return sig;
+}
+
+/**
+ * Makes `@opendeg/crypto`'s `blindRsaMessage` and `finalizeBlindRsaSignature` (and so
+ * `@opendeg/election`'s `requestCredential` and `finishCredential`) use this client for issuer keys
+ * given as DER SPKI. A Node voter (the demo, tests) calls it once; the browser never does.
+ */
+export function registerNodeBlindRsaClient(): void {
+  registerBlindRsaClient({
+    blind: (key, prepared, variant) => blindRsaMessageNode(key, prepared, variant),
+    finalize: (key, state, blindSig) => finalizeBlindRsaSignatureNode(key, state, blindSig),
+  });
 }

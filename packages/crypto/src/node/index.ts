@@ -9,5 +9,6 @@ export {
   blindRsaMessageNode,
   finalizeBlindRsaSignatureNode,
   prepareBlindRsaMessageNode,
+  registerNodeBlindRsaClient,
   type BlindRsaClientKey,
 } from './blind-rsa-client.ts';
