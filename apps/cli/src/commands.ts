@@ -139,6 +139,22 @@ export const COMMANDS: readonly Command[] = [
     load: () => import('./commands/keyfile.ts').then((m) => m.runKeyfileInspect),
   },
   {
+    path: ['keys'],
+    synopsis: 'enrol|deal|combine [--server URL --ceremony ID] [--dir DIR] [--out FILE]',
+    summary: {
+      ru: 'держатель части ключа в распределённом формировании ключей (P-5.2–P-5.6)',
+      en: "a key part holder's side of the distributed key ceremony (P-5.2–P-5.6)",
+    },
+    details: [
+      '  enrol --server URL --ceremony ID   код держателя в OPENDEG_HOLDER_TOKEN / the holder token in OPENDEG_HOLDER_TOKEN',
+      '  deal                               раздать доли / deal the shares (round 1)',
+      '  combine [--out FILE]               пароль в OPENDEG_KEY_PASSPHRASE / the passphrase in OPENDEG_KEY_PASSPHRASE',
+      '  --dir DIR   ключ передачи и состояние, holder.json (0600) / transport key and state (.)',
+      'Код 1 — отказ сервера или жалоба на долю / exit code 1: the server refused, or a share was complained of.',
+    ],
+    load: () => import('./commands/keys.ts').then((m) => m.runKeys),
+  },
+  {
     path: ['bundle', 'make'],
     synopsis: '<source-directory> --election ID --cert CERT.pem --key KEY.pem --out MEDIUM [--kind KIND]',
     summary: { ru: 'собрать и подписать пакет (P-3.1)', en: 'make and sign a bundle (P-3.1)' },

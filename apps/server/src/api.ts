@@ -16,7 +16,13 @@ import type { ballotSchemas } from './ballot/ballot-routes.ts';
 import type { premisesSchemas } from './premises/premises-routes.ts';
 import type { keySchemas } from './keys/ceremony-routes.ts';
 import type { manifestSchemas } from './keys/manifest-routes.ts';
+import type { distributedSchemas } from './keys/distributed-routes.ts';
 import type { boxSchemas } from './ballot-box/routes.ts';
+import type { bundleSchemas } from './bundles/bundle-routes.ts';
+import type { finalListSchemas } from './closing/final-lists-routes.ts';
+import type { decryptionSchemas } from './closing/decryption-routes.ts';
+import type { protocolSchemas } from './closing/protocol-routes.ts';
+import type { handOverSchemas } from './closing/hand-over-routes.ts';
 
 export type { ErrorBody, ErrorCode } from './errors.ts';
 export type { AccountClaims } from './identity/claims.ts';
@@ -163,6 +169,44 @@ export interface Api {
     response: Static<(typeof keySchemas.hold.response)[201]>;
   };
   'GET /api/keys/ceremonies': { response: Static<(typeof keySchemas.list.response)[200]> };
+  'POST /api/keys/distributed': {
+    body: Static<typeof distributedSchemas.open.body>;
+    response: Static<(typeof distributedSchemas.open.response)[201]>;
+  };
+  'GET /api/keys/distributed/:id': {
+    params: Static<typeof distributedSchemas.view.params>;
+    headers: Static<typeof distributedSchemas.view.headers>;
+    response: Static<(typeof distributedSchemas.view.response)[200]>;
+  };
+  'POST /api/keys/distributed/:id/enrol': {
+    params: Static<typeof distributedSchemas.enrol.params>;
+    headers: Static<typeof distributedSchemas.enrol.headers>;
+    body: Static<typeof distributedSchemas.enrol.body>;
+    response: Static<(typeof distributedSchemas.enrol.response)[201]>;
+  };
+  'POST /api/keys/distributed/:id/dealing': {
+    params: Static<typeof distributedSchemas.dealing.params>;
+    headers: Static<typeof distributedSchemas.dealing.headers>;
+    body: Static<typeof distributedSchemas.dealing.body>;
+    response: Static<(typeof distributedSchemas.dealing.response)[201]>;
+  };
+  'GET /api/keys/distributed/:id/shares': {
+    params: Static<typeof distributedSchemas.shares.params>;
+    headers: Static<typeof distributedSchemas.shares.headers>;
+    response: Static<(typeof distributedSchemas.shares.response)[200]>;
+  };
+  'POST /api/keys/distributed/:id/combine': {
+    params: Static<typeof distributedSchemas.combine.params>;
+    headers: Static<typeof distributedSchemas.combine.headers>;
+    body: Static<typeof distributedSchemas.combine.body>;
+    response: Static<(typeof distributedSchemas.combine.response)[201]>;
+  };
+  'POST /api/keys/distributed/:id/complaints': {
+    params: Static<typeof distributedSchemas.complain.params>;
+    headers: Static<typeof distributedSchemas.complain.headers>;
+    body: Static<typeof distributedSchemas.complain.body>;
+    response: Static<(typeof distributedSchemas.complain.response)[201]>;
+  };
   'POST /api/election/manifest': { response: Static<(typeof manifestSchemas.fix.response)[201]> };
   'GET /api/election/manifest': { response: Record<string, unknown> };
   'POST /api/box/ballots': { body: unknown; response: Static<(typeof boxSchemas.cast.response)[201]> };
@@ -175,6 +219,114 @@ export interface Api {
     response: Static<(typeof boxSchemas.receipt.response)[200]>;
   };
   'GET /log/*': { response: Uint8Array };
+  /** The election record archive (application/x-tar), public. */
+  'GET /api/election/record': { response: Uint8Array };
+  // The close of voting (apps/server/src/closing): final lists (P-7.1–P-7.5), decryption (P-7.6–
+  // P-7.8), the protocol (P-7.9, P-7.10), hand-over (P-8) and retention (P-9).
+  'POST /api/closing/certificates': {
+    body: Static<typeof finalListSchemas.importCertificate.body>;
+    response: Static<(typeof finalListSchemas.importCertificate.response)[201]>;
+  };
+  'GET /api/closing/certificates': {
+    response: Static<(typeof finalListSchemas.certificates.response)[200]>;
+  };
+  'POST /api/closing/key-groups/:keyGroup/final-lists': {
+    params: Static<typeof finalListSchemas.order.params>;
+    response: Static<(typeof finalListSchemas.order.response)[201]>;
+  };
+  'GET /api/closing/key-groups/:keyGroup/final-lists': {
+    params: Static<typeof finalListSchemas.view.params>;
+    response: Static<(typeof finalListSchemas.view.response)[200]>;
+  };
+  'POST /api/closing/key-groups/:keyGroup/final-lists/signatures': {
+    params: Static<typeof finalListSchemas.sign.params>;
+    body: Static<typeof finalListSchemas.sign.body>;
+    response: Static<(typeof finalListSchemas.sign.response)[201]>;
+  };
+  'POST /api/closing/key-groups/:keyGroup/final-lists/custody': {
+    params: Static<typeof finalListSchemas.custody.params>;
+    body: Static<typeof finalListSchemas.custody.body>;
+    response: Static<(typeof finalListSchemas.custody.response)[201]>;
+  };
+  'POST /api/closing/key-groups/:keyGroup/decryption': {
+    params: Static<typeof decryptionSchemas.start.params>;
+    body: Static<typeof decryptionSchemas.start.body>;
+    response: Static<(typeof decryptionSchemas.start.response)[201]>;
+  };
+  'GET /api/closing/key-groups/:keyGroup/decryption': {
+    params: Static<typeof decryptionSchemas.progress.params>;
+    response: Static<(typeof decryptionSchemas.progress.response)[200]>;
+  };
+  'GET /api/closing/key-groups/:keyGroup/decryption/tallies': {
+    params: Static<typeof decryptionSchemas.tallies.params>;
+    response: Static<(typeof decryptionSchemas.tallies.response)[200]>;
+  };
+  'POST /api/closing/key-groups/:keyGroup/decryption/key-parts': {
+    params: Static<typeof decryptionSchemas.keyPart.params>;
+    body: Static<typeof decryptionSchemas.keyPart.body>;
+    response: Static<(typeof decryptionSchemas.keyPart.response)[201]>;
+  };
+  'POST /api/closing/key-groups/:keyGroup/decryption/shares': {
+    params: Static<typeof decryptionSchemas.shares.params>;
+    body: Static<typeof decryptionSchemas.shares.body>;
+    response: Static<(typeof decryptionSchemas.shares.response)[201]>;
+  };
+  'POST /api/closing/key-groups/:keyGroup/decryption/assembled': {
+    params: Static<typeof decryptionSchemas.assembled.params>;
+    body: Static<typeof decryptionSchemas.assembled.body>;
+    response: Static<(typeof decryptionSchemas.assembled.response)[201]>;
+  };
+  'POST /api/closing/protocol/invalidations': {
+    body: Static<typeof protocolSchemas.invalidate.body>;
+    response: Static<(typeof protocolSchemas.invalidate.response)[201]>;
+  };
+  'POST /api/closing/protocol': {
+    body: Static<typeof protocolSchemas.compile.body>;
+    response: Static<(typeof protocolSchemas.compile.response)[201]>;
+  };
+  'GET /api/closing/protocol': { response: Static<(typeof protocolSchemas.published.response)[200]> };
+  'GET /api/closing/protocol/document': {
+    response: Static<(typeof protocolSchemas.document.response)[200]>;
+  };
+  'POST /api/closing/protocol/signatures': {
+    body: Static<typeof protocolSchemas.sign.body>;
+    response: Static<(typeof protocolSchemas.sign.response)[201]>;
+  };
+  'POST /api/closing/protocol/reasons': {
+    body: Static<typeof protocolSchemas.reason.body>;
+    response: Static<(typeof protocolSchemas.reason.response)[201]>;
+  };
+  /** application/pdf: the region's protocol (Appendix 4). */
+  'GET /api/closing/protocol/regions/:region/pdf': {
+    params: Static<typeof protocolSchemas.pdf.params>;
+    response: Uint8Array;
+  };
+  'GET /api/closing/results/:region': {
+    params: Static<typeof handOverSchemas.results.params>;
+    response: Static<(typeof handOverSchemas.results.response)[200]>;
+  };
+  'POST /api/closing/results/custody': {
+    body: Static<typeof handOverSchemas.resultsCustody.body>;
+    response: Static<(typeof handOverSchemas.resultsCustody.response)[201]>;
+  };
+  'GET /api/closing/retention': { response: Static<(typeof handOverSchemas.retention.response)[200]> };
+  'POST /api/closing/destruction-acts': {
+    body: Static<typeof handOverSchemas.act.body>;
+    response: Static<(typeof handOverSchemas.act.response)[201]>;
+  };
+  'POST /api/closing/workstation-wipes': {
+    body: Static<typeof handOverSchemas.wipe.body>;
+    response: Static<(typeof handOverSchemas.wipe.response)[201]>;
+  };
+  // The list and ballot data bundle at the workstation (P-3.2, P-4.2): apps/server/src/bundles.
+  'POST /api/bundles/verify': {
+    body: Static<typeof bundleSchemas.verify.body>;
+    response: Static<(typeof bundleSchemas.verify.response)[200]>;
+  };
+  'POST /api/bundles/load': {
+    body: Static<typeof bundleSchemas.load.body>;
+    response: Static<(typeof bundleSchemas.load.response)[201]>;
+  };
 }
 
 export type ApiRoute = keyof Api;

@@ -50,8 +50,10 @@ import { votingRoutes } from './voting/routes.ts';
 import { figuresRoutes } from './figures/routes.ts';
 import { ballotRoutes } from './ballot/ballot-routes.ts';
 import { premisesRoutes } from './premises/premises-routes.ts';
+import { bundleRoutes } from './bundles/bundle-routes.ts';
 import { keyRoutes } from './keys/ceremony-routes.ts';
 import { manifestRoutes } from './keys/manifest-routes.ts';
+import { distributedRoutes } from './keys/distributed-routes.ts';
 import { storedManifestSource } from './keys/manifest-store.ts';
 import { ballotBoxRoutes } from './ballot-box/routes.ts';
 import { votingWindows } from './ballot-box/voting-windows.ts';
@@ -326,6 +328,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // The ballot (P-4.1–P-4.5) and the premises for remote voting (P-3.7).
     await app.register(ballotRoutes, { clock: deps.clock, pool: db.pool, election, accessControl });
     await app.register(premisesRoutes, { clock: deps.clock, pool: db.pool, election, accessControl });
+    // The list and ballot data bundle loaded at the workstation (P-3.2, P-4.2).
+    await app.register(bundleRoutes, {
+      clock: deps.clock,
+      pool: db.pool,
+      election,
+      accessControl,
+      trustedRoots: deps.bundles?.trustedRoots ?? deps.closing?.trustedRoots,
+    });
     // The key ceremony (P-5.2–P-5.6), the manifest, and the ballot box (P-6.10) with the ledger's tiles.
     if (deps.keys) {
       await app.register(keyRoutes, {
@@ -336,6 +346,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         keys: deps.keys,
       });
       await app.register(manifestRoutes, { clock: deps.clock, pool: db.pool, election, keys: deps.keys });
+      await app.register(distributedRoutes, {
+        clock: deps.clock,
+        pool: db.pool,
+        election,
+        accessControl,
+        keys: deps.keys,
+      });
     }
     if (deps.ballotBox) {
       await app.register(ballotBoxRoutes, {

@@ -8,7 +8,7 @@ import type { ApplicationsDeps, LoadedElection } from './applications/deps.ts';
 import type { IdentityDeps } from './identity/config.ts';
 import type { VotingDeps } from './voting/deps.ts';
 import type { FiguresDeps } from './figures/deps.ts';
-import type { Clock, ScenarioClock } from '@opendeg/deg';
+import type { CertificateInput, Clock, ScenarioClock } from '@opendeg/deg';
 import type { KeysDeps } from './keys/deps.ts';
 import type { ClosingDeps } from './closing/closing-deps.ts';
 import type { BallotBoxAppDeps } from './ballot-box/deps.ts';
@@ -79,6 +79,12 @@ export interface AppDeps {
    * ballot come from, and the roots of members' certificates; needs `db` and the election.
    */
   closing?: ClosingDeps;
+  /**
+   * The list and ballot data bundle at the workstation (P-3.2): the roots the data centre's
+   * certificate must chain to (the CLI's `--root`). Default: `closing.trustedRoots`; with neither,
+   * the bundle routes answer BUNDLE_ROOT_NOT_CONFIGURED.
+   */
+  bundles?: { trustedRoots: readonly CertificateInput[] };
 }
 
 /**

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { useTestDatabase } from '@opendeg/db/testing';
-import type { ElectionConfig } from '@opendeg/deg';
+import { createCommissionCa, type ElectionConfig } from '@opendeg/deg';
 import type { AssignmentView, ErrorBody } from '../src/api.ts';
 import type { LoadedElection } from '../src/applications/deps.ts';
 import { standInVoterRegister } from '../src/applications/voter-register.ts';
@@ -179,6 +179,15 @@ const SAMPLES: Record<string, Sample> = {
       },
     },
   },
+  // The bundle at the workstation (P-3.2): an empty manifest is 422 BUNDLE_MALFORMED for those allowed.
+  'POST /api/bundles/verify': {
+    allow: PERMISSIONS.loadParticipantLists,
+    body: { files: [{ path: 'manifest.json', base64: '' }] },
+  },
+  'POST /api/bundles/load': {
+    allow: PERMISSIONS.loadParticipantLists,
+    body: { files: [{ path: 'manifest.json', base64: '' }] },
+  },
   // The premises (P-3.7): published by now; entering them after voting ended is 409 VOTING_ENDED.
   'GET /api/premises/:region': { allow: ['public'], path: '/api/premises/16' },
   'GET /api/premises/:region/history': { allow: ['public'], path: '/api/premises/16/history' },
@@ -213,6 +222,43 @@ const SAMPLES: Record<string, Sample> = {
     },
   },
   'GET /api/keys/ceremonies': { allow: PERMISSIONS.viewKeyCeremonies },
+  // The distributed ceremony: opened by the commission (409 after the deadline here); each holder's
+  // steps are public routes that need the holder's token (400 without its header).
+  'POST /api/keys/distributed': {
+    allow: PERMISSIONS.holdKeyCeremony,
+    body: {
+      keyGroup: 'main',
+      attendance: [{ kind: 'commission-member', memberId: 'chair', arrivedAt: '2026-01-01T00:00:00Z' }],
+    },
+  },
+  'GET /api/keys/distributed/:id': {
+    allow: ['public'],
+    path: '/api/keys/distributed/00000000-0000-4000-8000-000000000000',
+  },
+  'GET /api/keys/distributed/:id/shares': {
+    allow: ['public'],
+    path: '/api/keys/distributed/00000000-0000-4000-8000-000000000000/shares',
+  },
+  'POST /api/keys/distributed/:id/enrol': {
+    allow: ['public'],
+    path: '/api/keys/distributed/00000000-0000-4000-8000-000000000000/enrol',
+    body: {},
+  },
+  'POST /api/keys/distributed/:id/dealing': {
+    allow: ['public'],
+    path: '/api/keys/distributed/00000000-0000-4000-8000-000000000000/dealing',
+    body: {},
+  },
+  'POST /api/keys/distributed/:id/combine': {
+    allow: ['public'],
+    path: '/api/keys/distributed/00000000-0000-4000-8000-000000000000/combine',
+    body: {},
+  },
+  'POST /api/keys/distributed/:id/complaints': {
+    allow: ['public'],
+    path: '/api/keys/distributed/00000000-0000-4000-8000-000000000000/complaints',
+    body: {},
+  },
   // No key yet: 409 MANIFEST_KEYS_MISSING; the public manifest is 404 until fixed.
   'POST /api/election/manifest': { allow: PERMISSIONS.fixElectionManifest },
   'GET /api/election/manifest': { allow: ['public'] },
@@ -409,7 +455,19 @@ beforeAll(async () => {
         castCounts: () => Promise.resolve({}),
         ballot: () => Promise.reject(new Error('the role matrix has no ballot')),
       },
-      trustedRoots: [],
+      // A real root, so the bundle routes reach the bundle (without one they answer 503).
+      trustedRoots: [
+        (
+          await createCommissionCa({
+            commonName: 'Учебный УЦ',
+            organisation: 'Учебная комиссия',
+            validity: {
+              notBefore: new Date('2026-01-01T00:00:00Z'),
+              notAfter: new Date('2030-01-01T00:00:00Z'),
+            },
+          })
+        ).certificate.pem,
+      ],
     },
     voting: () => ({
       election,

@@ -32,3 +32,4 @@ export * from './answer.ts';
 export * from './batch.ts';
 export * from './blind-rsa.ts';
 export * from './key-part-file.ts';
+export * from './dkg-transport.ts';

@@ -222,7 +222,7 @@ export async function listCeremonies(
 }
 
 /** P-5.5: who may be present, each once, at times that have passed; the one who opens among them. */
-function checkAttendance(
+export function checkAttendance(
   election: LoadedElection,
   attendance: readonly Attendee[],
   opener: string | undefined,

@@ -51,6 +51,48 @@ export const keyErrors = {
       `Церемония для набора «${suite}» в этом режиме не поддерживается / ` +
         `The ceremony does not support suite "${suite}" in this mode`,
     ),
+  // The distributed ceremony (distributed-routes.ts).
+  ceremonyNotFound: (): ApiError =>
+    new ApiError(
+      'KEY_CEREMONY_NOT_FOUND',
+      404,
+      'Такого формирования ключей нет / No such key ceremony',
+    ),
+  holderTokenInvalid: (): ApiError =>
+    new ApiError(
+      'KEY_CEREMONY_TOKEN_INVALID',
+      401,
+      'Код держателя не относится к этому формированию ключей / ' +
+        'The holder token does not belong to this key ceremony',
+    ),
+  wrongRound: (round: string, expected: string): ApiError =>
+    new ApiError(
+      'KEY_CEREMONY_WRONG_ROUND',
+      409,
+      `Сейчас этап «${round}», а не «${expected}» / The ceremony is in round "${round}", not "${expected}"`,
+    ),
+  alreadyPosted: (round: string): ApiError =>
+    new ApiError(
+      'KEY_CEREMONY_ALREADY_POSTED',
+      409,
+      `Держатель уже прислал данные этапа «${round}» / The holder has already posted round "${round}"`,
+    ),
+  messageInvalid: (ru: string, en: string): ApiError =>
+    new ApiError('KEY_CEREMONY_MESSAGE_INVALID', 422, `${ru} / ${en}`),
+  complaintUnfounded: (dealer: number): ApiError =>
+    new ApiError(
+      'KEY_CEREMONY_COMPLAINT_UNFOUNDED',
+      422,
+      `Доля от части ${dealer} расшифровывается и сходится с обязательствами: жалоба не подтверждена / ` +
+        `The share from dealer ${dealer} decrypts and matches its commitments: the complaint does not hold`,
+    ),
+  inProgress: (keyGroup: string): ApiError =>
+    new ApiError(
+      'KEY_CEREMONY_IN_PROGRESS',
+      409,
+      `Формирование ключей комплекта «${keyGroup}» уже идёт / ` +
+        `A key ceremony of key group "${keyGroup}" is already in progress`,
+    ),
   keysMissing: (groups: readonly string[]): ApiError =>
     new ApiError(
       'MANIFEST_KEYS_MISSING',

@@ -1,61 +1,77 @@
-// The commission's write calls and the close of voting (apps/server/src/{lists,keys,closing}): the
-// wire types come from the server's own TypeBox schemas (types only — no server code enters the
-// bundle), so a change of the API breaks the build here rather than in the browser.
-import type { Static } from 'typebox';
-import type { keySchemas } from '../../../server/src/keys/ceremony-routes.ts';
-import type { decryptionSchemas } from '../../../server/src/closing/decryption-routes.ts';
-import type { finalListSchemas } from '../../../server/src/closing/final-lists-routes.ts';
-import type { protocolSchemas } from '../../../server/src/closing/protocol-routes.ts';
-import type { listSchemas } from '../../../server/src/lists/routes.ts';
-import { requestJson } from '../api.ts';
+// The commission's write calls and the close of voting (apps/server/src/{lists,keys,ballot,closing}):
+// typed calls of the server's `Api` (types only — no server code enters the bundle), so a change of
+// the API breaks the build here rather than in the browser.
+import type { Api, ApiRoute } from '@opendeg/server';
+import { call } from '../api.ts';
 
-export type ExclusionBody = Static<typeof listSchemas.exclude.body>;
+type BodyOf<K extends ApiRoute> = Api[K] extends { body: infer B } ? B : never;
+type ResponseOf<K extends ApiRoute> = Api[K]['response'];
+
+export type ExclusionBody = BodyOf<'POST /api/lists/:region/exclusions'>;
 export type ExclusionReason = ExclusionBody['reason'];
-export type Exclusion = Static<(typeof listSchemas.exclude.response)[201]>;
-export type CeremonyBody = Static<typeof keySchemas.hold.body>;
-export type Ceremony = Static<(typeof keySchemas.hold.response)[201]>;
-export type Ceremonies = Static<(typeof keySchemas.list.response)[200]>;
-export type FinalLists = Static<(typeof finalListSchemas.view.response)[200]>;
-export type CustodyBody = Static<typeof finalListSchemas.custody.body>;
-export type Custody = Static<(typeof finalListSchemas.custody.response)[201]>;
-export type Progress = Static<(typeof decryptionSchemas.progress.response)[200]>;
-export type Tallies = Static<(typeof decryptionSchemas.tallies.response)[200]>;
-export type SharesBody = Static<typeof decryptionSchemas.shares.body>;
-export type ProtocolView = Static<(typeof protocolSchemas.document.response)[200]>;
+export type Exclusion = ResponseOf<'POST /api/lists/:region/exclusions'>;
+export type CeremonyBody = BodyOf<'POST /api/keys/ceremonies'>;
+export type Ceremony = ResponseOf<'POST /api/keys/ceremonies'>;
+export type Ceremonies = ResponseOf<'GET /api/keys/ceremonies'>;
+export type FinalLists = ResponseOf<'GET /api/closing/key-groups/:keyGroup/final-lists'>;
+export type CustodyBody = BodyOf<'POST /api/closing/key-groups/:keyGroup/final-lists/custody'>;
+export type Custody = ResponseOf<'POST /api/closing/key-groups/:keyGroup/final-lists/custody'>;
+export type Progress = ResponseOf<'GET /api/closing/key-groups/:keyGroup/decryption'>;
+export type Tallies = ResponseOf<'GET /api/closing/key-groups/:keyGroup/decryption/tallies'>;
+export type SharesBody = BodyOf<'POST /api/closing/key-groups/:keyGroup/decryption/shares'>;
+export type ProtocolView = ResponseOf<'GET /api/closing/protocol/document'>;
 export type RegionProtocol = ProtocolView['protocol']['regions'][number];
 export type SignOff = ProtocolView['signOffs'][number];
-export type InvalidationBody = Static<typeof protocolSchemas.invalidate.body>;
-
-const group = (keyGroup: string) => `/api/closing/key-groups/${encodeURIComponent(keyGroup)}`;
+export type InvalidationBody = BodyOf<'POST /api/closing/protocol/invalidations'>;
+export type BallotVersions = ResponseOf<'GET /api/ballot/versions'>;
+export type BallotUpdateBody = BodyOf<'POST /api/ballot/versions'>;
+export type RegionBallot = ResponseOf<'GET /api/ballot/:region'>;
+export type Retention = ResponseOf<'GET /api/closing/retention'>;
+export type DestructionActBody = BodyOf<'POST /api/closing/destruction-acts'>;
+export type WipeBody = BodyOf<'POST /api/closing/workstation-wipes'>;
 
 export const commissionApi = {
   exclude: (region: string, body: ExclusionBody) =>
-    requestJson<Exclusion>('POST', `/api/lists/${encodeURIComponent(region)}/exclusions`, { body }),
-  holdCeremony: (body: CeremonyBody) => requestJson<Ceremony>('POST', '/api/keys/ceremonies', { body }),
-  ceremonies: () => requestJson<Ceremonies>('GET', '/api/keys/ceremonies'),
-  orderFinalLists: (keyGroup: string) => requestJson<FinalLists>('POST', `${group(keyGroup)}/final-lists`),
-  finalLists: (keyGroup: string) => requestJson<FinalLists>('GET', `${group(keyGroup)}/final-lists`),
+    call('POST /api/lists/:region/exclusions', { params: { region }, body }),
+  holdCeremony: (body: CeremonyBody) => call('POST /api/keys/ceremonies', { body }),
+  ceremonies: () => call('GET /api/keys/ceremonies'),
+  orderFinalLists: (keyGroup: string) =>
+    call('POST /api/closing/key-groups/:keyGroup/final-lists', { params: { keyGroup } }),
+  finalLists: (keyGroup: string) =>
+    call('GET /api/closing/key-groups/:keyGroup/final-lists', { params: { keyGroup } }),
   signFinalLists: (keyGroup: string, signature: string) =>
-    requestJson<FinalLists>('POST', `${group(keyGroup)}/final-lists/signatures`, { body: { signature } }),
+    call('POST /api/closing/key-groups/:keyGroup/final-lists/signatures', {
+      params: { keyGroup },
+      body: { signature },
+    }),
   custody: (keyGroup: string, body: CustodyBody) =>
-    requestJson<Custody>('POST', `${group(keyGroup)}/final-lists/custody`, { body }),
+    call('POST /api/closing/key-groups/:keyGroup/final-lists/custody', { params: { keyGroup }, body }),
   startDecryption: (keyGroup: string) =>
-    requestJson<Progress>('POST', `${group(keyGroup)}/decryption`, { body: { mode: 'threshold' } }),
-  progress: (keyGroup: string) => requestJson<Progress>('GET', `${group(keyGroup)}/decryption`),
-  tallies: (keyGroup: string) => requestJson<Tallies>('GET', `${group(keyGroup)}/decryption/tallies`),
+    call('POST /api/closing/key-groups/:keyGroup/decryption', {
+      params: { keyGroup },
+      body: { mode: 'threshold' },
+    }),
+  progress: (keyGroup: string) =>
+    call('GET /api/closing/key-groups/:keyGroup/decryption', { params: { keyGroup } }),
+  tallies: (keyGroup: string) =>
+    call('GET /api/closing/key-groups/:keyGroup/decryption/tallies', { params: { keyGroup } }),
   shares: (keyGroup: string, body: SharesBody) =>
-    requestJson<Progress>('POST', `${group(keyGroup)}/decryption/shares`, { body }),
-  invalidate: (body: InvalidationBody) =>
-    requestJson<{ region: string }>('POST', '/api/closing/protocol/invalidations', { body }),
+    call('POST /api/closing/key-groups/:keyGroup/decryption/shares', { params: { keyGroup }, body }),
+  invalidate: (body: InvalidationBody) => call('POST /api/closing/protocol/invalidations', { body }),
   compileProtocol: (present: readonly string[]) =>
-    requestJson<ProtocolView>('POST', '/api/closing/protocol', { body: { present } }),
-  protocolDocument: () => requestJson<ProtocolView>('GET', '/api/closing/protocol/document'),
-  signProtocol: (signature: string) =>
-    requestJson<ProtocolView>('POST', '/api/closing/protocol/signatures', { body: { signature } }),
+    call('POST /api/closing/protocol', { body: { present: [...present] } }),
+  protocolDocument: () => call('GET /api/closing/protocol/document'),
+  signProtocol: (signature: string) => call('POST /api/closing/protocol/signatures', { body: { signature } }),
   reason: (memberId: string, reason: string) =>
-    requestJson<ProtocolView>('POST', '/api/closing/protocol/reasons', { body: { memberId, reason } }),
-  resultsCustody: (body: CustodyBody) =>
-    requestJson<{ id: string }>('POST', '/api/closing/results/custody', { body }),
+    call('POST /api/closing/protocol/reasons', { body: { memberId, reason } }),
+  resultsCustody: (body: CustodyBody) => call('POST /api/closing/results/custody', { body }),
+  ballotVersions: () => call('GET /api/ballot/versions'),
+  updateBallot: (body: BallotUpdateBody) => call('POST /api/ballot/versions', { body }),
+  regionBallot: (region: string, lang: string) =>
+    call('GET /api/ballot/:region', { params: { region }, query: { lang } }),
+  retention: () => call('GET /api/closing/retention'),
+  recordDestruction: (body: DestructionActBody) => call('POST /api/closing/destruction-acts', { body }),
+  recordWipe: (body: WipeBody) => call('POST /api/closing/workstation-wipes', { body }),
 };
 
 /** The document's bytes as served (base64), exactly what a member signs. */

@@ -12,11 +12,14 @@ import { useAccount } from '../components/use-account.ts';
 import { formatDate, formatDateTime, MOSCOW } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, useRoute } from '../router.tsx';
+import { BallotPanel } from './ballot-panel.tsx';
+import { BundlePanel } from './bundle-panel.tsx';
 import { DecryptionPanel } from './decryption-panel.tsx';
 import { FinalListsPanel } from './final-lists-panel.tsx';
 import { KeysPanel } from './keys-panel.tsx';
 import { ListsPanel } from './lists-panel.tsx';
 import { ProtocolPanel } from './protocol-panel.tsx';
+import { RetentionPanel } from './retention-panel.tsx';
 import { can, seatOf } from './seat.ts';
 import { useText, type TextKey } from './texts.ts';
 
@@ -36,10 +39,13 @@ const PARTS = [
 
 /** The write parts of the workstation (texts.ts keys). */
 const WRITE_PARTS: readonly { to: string; key: TextKey }[] = [
+  { to: '/commission/bundle', key: 'part.bundle' },
   { to: '/commission/keys', key: 'part.keys' },
   { to: '/commission/final-lists', key: 'part.finalLists' },
   { to: '/commission/decryption', key: 'part.decryption' },
   { to: '/commission/protocol', key: 'part.protocol' },
+  { to: '/commission/ballot', key: 'part.ballot' },
+  { to: '/commission/retention', key: 'part.retention' },
 ];
 
 function Decisions() {
@@ -219,6 +225,8 @@ export function CommissionPage() {
           </nav>
           {roles === undefined ? null : path === '/commission/decisions' ? (
             <Decisions />
+          ) : path === '/commission/bundle' ? (
+            <BundlePanel />
           ) : path === '/commission/observers' ? (
             <Observers />
           ) : path === '/commission/keys' ? (
@@ -229,6 +237,10 @@ export function CommissionPage() {
             <DecryptionPanel seat={seat} />
           ) : path === '/commission/protocol' ? (
             <ProtocolPanel seat={seat} />
+          ) : path === '/commission/ballot' ? (
+            <BallotPanel seat={seat} />
+          ) : path === '/commission/retention' ? (
+            <RetentionPanel seat={seat} />
           ) : (
             <ListsPanel regions={regions} mayExclude={can(seat, 'chairman', 'secretary')} />
           )}
