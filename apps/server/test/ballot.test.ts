@@ -287,6 +287,8 @@ describe('P-4.5 P-4.1 the ballot in the regions', () => {
     expect(ru.body.votingOpens).toBe('2026-09-18T05:00:00.000Z');
     const nsk = await call<RegionBallot>(member, 'GET', '/api/ballot/54');
     expect(nsk.body.votingOpens).toBe('2026-09-18T01:00:00.000Z');
+    // 8:00 in the region's own zone: the zone comes with the ballot for showing the window.
+    expect([ru.body.timeZone, nsk.body.timeZone]).toEqual(['Europe/Moscow', 'Asia/Novosibirsk']);
     expect(refusal(await call(member, 'GET', '/api/ballot/54?lang=tt'))).toBe(
       '422 BALLOT_LANGUAGE_NOT_OFFERED',
     );

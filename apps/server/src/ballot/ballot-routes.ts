@@ -55,6 +55,8 @@ export const RegionBallotView = Type.Object(
     ),
     votingOpens: Type.String({ format: 'date-time' }),
     votingCloses: Type.String({ format: 'date-time' }),
+    /** The region's IANA time zone: the window is shown in the region's own time. */
+    timeZone: Type.String({ minLength: 1 }),
   },
   { title: 'RegionBallot', additionalProperties: false },
 );
@@ -231,6 +233,7 @@ export const ballotRoutes: FastifyPluginCallbackTypebox<BallotRoutesOptions> = (
         candidates: localizeBallot(current.source, language),
         votingOpens: window.opens.toISOString(),
         votingCloses: window.closes.toISOString(),
+        timeZone: region.timeZone,
       };
     },
   );

@@ -5,7 +5,6 @@
 // The server decides whether an update is still allowed (P-4.3: not from the start of voting in the
 // first region); its refusal is shown in its own words.
 import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
-import { call } from '../api.ts';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { formatDateTime, MOSCOW, zoneLabel } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
@@ -233,33 +232,15 @@ function UpdateForm({ current, onDone }: { current: Version; onDone: (v: Version
   );
 }
 
-interface RegionChoice {
-  readonly code: string;
-  readonly timeZone: string;
-}
-
 /** The region's ballot read-only, as the voting page shows its text, in one of its languages. */
 function Preview({ version }: { version: number }) {
   const ct = useText();
   const { lang } = useI18n();
-  const [zones, setZones] = useState<readonly RegionChoice[]>([]);
   const [typed, setTyped] = useState('');
   const [region, setRegion] = useState('');
   const [language, setLanguage] = useState('ru');
   const [ballot, setBallot] = useState<RegionBallot>();
   const [error, setError] = useState<unknown>();
-  useEffect(() => {
-    // The regions' time zones, where the public figures already name the region (from its list);
-    // before that the window is shown in Moscow time.
-    call('GET /api/figures').then(
-      (f) => {
-        setZones(f.regions);
-      },
-      () => {
-        setZones([]);
-      },
-    );
-  }, []);
   useEffect(() => {
     if (region === '') return;
     setError(undefined);
@@ -268,7 +249,8 @@ function Preview({ version }: { version: number }) {
       setError(e);
     });
   }, [region, language, version]);
-  const zone = zones.find((r) => r.code === region)?.timeZone ?? MOSCOW;
+  // The window in the region's own time zone (the ballot names it).
+  const zone = ballot?.timeZone ?? MOSCOW;
   const names = new Intl.DisplayNames([lang], { type: 'language' });
   const show = (e: SyntheticEvent) => {
     e.preventDefault();
