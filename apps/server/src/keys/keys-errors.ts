@@ -53,11 +53,7 @@ export const keyErrors = {
     ),
   // The distributed ceremony (distributed-routes.ts).
   ceremonyNotFound: (): ApiError =>
-    new ApiError(
-      'KEY_CEREMONY_NOT_FOUND',
-      404,
-      'Такого формирования ключей нет / No such key ceremony',
-    ),
+    new ApiError('KEY_CEREMONY_NOT_FOUND', 404, 'Такого формирования ключей нет / No such key ceremony'),
   holderTokenInvalid: (): ApiError =>
     new ApiError(
       'KEY_CEREMONY_TOKEN_INVALID',
