@@ -18,6 +18,7 @@ import type { keySchemas } from './keys/ceremony-routes.ts';
 import type { manifestSchemas } from './keys/manifest-routes.ts';
 import type { distributedSchemas } from './keys/distributed-routes.ts';
 import type { boxSchemas } from './ballot-box/routes.ts';
+import type { blocksSchemas } from './observers/blocks-routes.ts';
 import type { bundleSchemas } from './bundles/bundle-routes.ts';
 import type { finalListSchemas } from './closing/final-lists-routes.ts';
 import type { decryptionSchemas } from './closing/decryption-routes.ts';
@@ -158,6 +159,11 @@ export interface Api {
     query: Static<typeof figuresSchemas.figures.querystring>;
     response: Static<(typeof figuresSchemas.figures.response)[200]>;
   };
+  /** Turnout over time: the figures per step of the clock, one region or all summed. */
+  'GET /api/figures/history': {
+    query: Static<typeof figuresSchemas.history.querystring>;
+    response: Static<(typeof figuresSchemas.history.response)[200]>;
+  };
   /** Server-Sent Events: `figures` events, each a snapshot as GET /api/figures gives it. */
   'GET /api/figures/stream': { query: Static<typeof figuresSchemas.stream.querystring>; response: string };
   'GET /dev/sms': {
@@ -221,6 +227,14 @@ export interface Api {
   'GET /log/*': { response: Uint8Array };
   /** The election record archive (application/x-tar), public. */
   'GET /api/election/record': { response: Uint8Array };
+  /** P-10.10: the ledger's blocks for portal observers and regional commissions. */
+  'GET /api/observers/blocks': { response: Static<(typeof blocksSchemas.list.response)[200]> };
+  /** The block's entry bundle (application/octet-stream), the public tile's bytes. */
+  'GET /api/observers/blocks/:n': { params: Static<typeof blocksSchemas.block.params>; response: Uint8Array };
+  'GET /api/observers/blocks/:n/proof': {
+    params: Static<typeof blocksSchemas.proof.params>;
+    response: Static<(typeof blocksSchemas.proof.response)[200]>;
+  };
   // The close of voting (apps/server/src/closing): final lists (P-7.1–P-7.5), decryption (P-7.6–
   // P-7.8), the protocol (P-7.9, P-7.10), hand-over (P-8) and retention (P-9).
   'POST /api/closing/certificates': {

@@ -48,6 +48,7 @@ import { closingRoutes } from './closing/routes.ts';
 import { recordRoutes } from './record/routes.ts';
 import { votingRoutes } from './voting/routes.ts';
 import { figuresRoutes } from './figures/routes.ts';
+import { blocksRoutes } from './observers/blocks-routes.ts';
 import { ballotRoutes } from './ballot/ballot-routes.ts';
 import { premisesRoutes } from './premises/premises-routes.ts';
 import { bundleRoutes } from './bundles/bundle-routes.ts';
@@ -324,6 +325,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       castCounts: deps.figures?.castCounts,
       ...(deps.figures?.pollMs !== undefined ? { pollMs: deps.figures.pollMs } : {}),
       ...(deps.figures?.refreshMs !== undefined ? { refreshMs: deps.figures.refreshMs } : {}),
+      ...(deps.figures?.historyStepMs !== undefined ? { historyStepMs: deps.figures.historyStepMs } : {}),
+      ...(deps.figures?.historyTickMs !== undefined ? { historyTickMs: deps.figures.historyTickMs } : {}),
     });
     // The ballot (P-4.1–P-4.5) and the premises for remote voting (P-3.7).
     await app.register(ballotRoutes, { clock: deps.clock, pool: db.pool, election, accessControl });
@@ -373,6 +376,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }
     if (deps.ballotBox)
       await app.register(recordRoutes, { ledger: deps.ballotBox.log, electionId: election.id });
+    if (deps.ballotBox)
+      await app.register(blocksRoutes, {
+        pool: db.pool,
+        clock: deps.clock,
+        electionId: election.id,
+        accessControl,
+        ledger: deps.ballotBox.log,
+      });
     // The close of voting: final lists, decryption, protocol (P-7), hand-over (P-8), retention (P-9).
     if (deps.closing) {
       await app.register(closingRoutes, {

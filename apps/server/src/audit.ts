@@ -7,7 +7,14 @@ import type { CommissionRole } from './authz/roles.ts';
 
 /** Who acted, in the column's format (`^[a-z][a-z0-9_]*$`: a stored role's hyphen becomes `_`). */
 export type ActorRole =
-  'voter' | 'system' | 'operator' | CommissionRole | 'cec_member' | 'commission_observer';
+  | 'voter'
+  | 'system'
+  | 'operator'
+  | CommissionRole
+  | 'cec_member'
+  | 'commission_observer'
+  | 'portal_observer'
+  | 'regional_commission';
 
 export interface AuditEvent {
   electionId: string | null;

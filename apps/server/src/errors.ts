@@ -97,6 +97,7 @@ export const ERROR_CODES = [
   'CHALLENGE_REJECTED',
   'TRACKER_ALREADY_CAST',
   'RECEIPT_NOT_FOUND',
+  'BLOCK_NOT_FOUND',
   'BALLOT_BOX_UNAVAILABLE',
   'CLOCK_BACKWARDS',
   // The close of voting (closing/closing-errors.ts): P-7, P-8, P-9.

@@ -269,6 +269,14 @@ const SAMPLES: Record<string, Sample> = {
   'POST /api/box/challenged': { allow: ['public'], body: {} },
   'GET /api/box/receipts/:tracker': { allow: ['public'], path: `/api/box/receipts/${'0'.repeat(64)}` },
   'GET /log/*': { allow: ['public'], path: '/log/checkpoint' },
+  // P-10.10: the ledger's blocks for observers; an empty ledger here: allowed callers get the list or
+  // 404 BLOCK_NOT_FOUND, never 401/403.
+  'GET /api/observers/blocks': { allow: PERMISSIONS.downloadLedger },
+  'GET /api/observers/blocks/:n': { allow: PERMISSIONS.downloadLedger, path: '/api/observers/blocks/0' },
+  'GET /api/observers/blocks/:n/proof': {
+    allow: PERMISSIONS.downloadLedger,
+    path: '/api/observers/blocks/0/proof',
+  },
   // Nobody here is on a list: every voter gets 422 NOT_ON_LIST (the texts and the status answer 200).
   'GET /api/voting/status': { allow: ['voter'] },
   'GET /api/voting/conditions': { allow: ['voter'] },
@@ -279,6 +287,7 @@ const SAMPLES: Record<string, Sample> = {
   // The public figures (P-10.2) and their stream (P-10.8): the stream's body is not read here.
   'GET /api/figures': { allow: ['public'] },
   'GET /api/figures/stream': { allow: ['public'] },
+  'GET /api/figures/history': { allow: ['public'] },
   // The close of voting (P-7–P-9). No manifest nor tallies here: ordering the final lists succeeds
   // once (the clock is past election night), the rest answer 404/409/422, never 401/403.
   'POST /api/closing/certificates': {

@@ -377,6 +377,27 @@ export const MESSAGES = {
     ru: 'Полосы — доли от числа включённых в список: верхняя — выданные бюллетени, нижняя — принятые.',
     en: 'Bars are shares of those on the list: upper — ballots issued, lower — ballots cast.',
   },
+  'observe.historyHeading': { ru: 'Явка по времени', en: 'Turnout over time' },
+  'observe.historyRegion': { ru: 'Регион', en: 'Region' },
+  'observe.historyAll': { ru: 'Все регионы', en: 'All regions' },
+  'observe.historyEmpty': { ru: 'Данных пока нет.', en: 'No figures yet.' },
+  'observe.historyTitle': {
+    ru: 'Выданные и принятые бюллетени по времени, доля от включённых в список',
+    en: 'Ballots issued and cast over time, as a share of those on the list',
+  },
+  'observe.historyDesc': {
+    ru: 'Точек: {n}, с {from} по {to} ({zone}). На последнюю точку выдано {issued}, принято {cast}.',
+    en: '{n} points from {from} to {to} ({zone}). At the last point {issued} issued, {cast} cast.',
+  },
+  'observe.historyXAxis': { ru: 'Время ({zone})', en: 'Time ({zone})' },
+  'observe.historyYAxis': { ru: 'Доля от списка, %', en: 'Share of the list, %' },
+  'observe.historyCaption': {
+    ru: 'Сплошная линия — выданные бюллетени (явка), пунктир — принятые; точки — начало каждого шага, данные на первое чтение в шаге.',
+    en: 'Solid line — ballots issued (turnout), dashed — ballots cast; points mark each step’s start, figures as first read in the step.',
+  },
+  'observe.historyTableSummary': { ru: 'Таблица данных графика', en: 'The chart’s data as a table' },
+  'observe.historyTime': { ru: 'Время ({zone})', en: 'Time ({zone})' },
+  'observe.historyCastShare': { ru: 'Доля принятых', en: 'Share cast' },
   'observe.ledgerHeading': { ru: 'Цепочка блоков', en: 'The ledger' },
   'observe.origin': { ru: 'Журнал', en: 'Log' },
   'observe.treeSize': { ru: 'Записей', en: 'Entries' },
@@ -398,6 +419,40 @@ export const MESSAGES = {
   'observe.dl.checkpoint': { ru: 'Контрольная точка журнала', en: 'The log checkpoint' },
   'observe.dl.figures': { ru: 'Данные о ходе голосования (JSON)', en: 'Voting figures (JSON)' },
   'observe.dl.openapi': { ru: 'Описание API (OpenAPI)', en: 'API description (OpenAPI)' },
+  // The ledger's blocks for portal observers (observe/blocks-panel.tsx, P-10.10).
+  'observe.part.blocks': { ru: 'Блоки для наблюдателей', en: 'Blocks for observers' },
+  'observe.blocks.heading': {
+    ru: 'Блоки цепочки для наблюдателей (п. 10.10)',
+    en: 'Ledger blocks for observers (P-10.10)',
+  },
+  'observe.blocks.loginWhy': {
+    ru: 'Наблюдатели на портале наблюдения, назначенные по п. 10.9, и избирательные комиссии субъектов входят, чтобы скачать блоки цепочки с зашифрованными голосами и проверить их; каждая загрузка отмечается в журнале аудита. Сами плитки журнала остаются общедоступными в разделе «Цепочка блоков».',
+    en: 'Portal observers appointed under P-10.9 and regional commissions sign in to download the ledger’s blocks with the encrypted votes and check them; each download is recorded in the audit log. The log’s tiles stay public under “Ledger”.',
+  },
+  'observe.blocks.lead': {
+    ru: 'Записи журнала по 256 в блоке, как пакеты записей C2SP. Проверка в браузере хеширует записи блока в листья и сверяет их с подписанной контрольной точкой по доказательству включения первой записи.',
+    en: 'The log’s entries in blocks of 256, as C2SP entry bundles. The check in the browser hashes the block’s entries into leaves and checks them against the signed checkpoint with the inclusion proof of its first entry.',
+  },
+  'observe.blocks.caption': {
+    ru: 'Блоки контрольной точки размера {size}: {n}',
+    en: 'Blocks of the checkpoint of size {size}: {n}',
+  },
+  'observe.blocks.number': { ru: 'Блок', en: 'Block' },
+  'observe.blocks.range': { ru: 'Записи', en: 'Entries' },
+  'observe.blocks.actions': { ru: 'Действия', en: 'Actions' },
+  'observe.blocks.download': { ru: 'Скачать блок {n}', en: 'Download block {n}' },
+  'observe.blocks.check': { ru: 'Проверить блок {n} в браузере', en: 'Check block {n} in the browser' },
+  'observe.blocks.checking': { ru: 'Проверяется блок {n}…', en: 'Checking block {n}…' },
+  'observe.blocks.verified': {
+    ru: 'Блок {n} проверен: его {count} записей входят в дерево подписанной контрольной точки размера {size}.',
+    en: 'Block {n} verified: its {count} entries are in the tree of the signed checkpoint of size {size}.',
+  },
+  'observe.blocks.failed': {
+    ru: 'Блок {n} не прошёл проверку: {why}',
+    en: 'Block {n} failed the check: {why}',
+  },
+  'observe.blocks.sha256': { ru: 'SHA-256 блока', en: 'Block SHA-256' },
+  'observe.blocks.empty': { ru: 'В журнале ещё нет записей.', en: 'The log has no entries yet.' },
   'observe.tilesText': {
     ru: 'Блоки журнала публикуются как плитки C2SP tlog-tiles по адресам /log/tile/…: их можно скачать целиком и проверить.',
     en: 'The log is published as C2SP tlog-tiles under /log/tile/…: download them all and check them.',

@@ -9,4 +9,8 @@ export interface FiguresDeps {
   pollMs?: number;
   /** A new snapshot at least this often, changed or not; default 5000 ms. */
   refreshMs?: number;
+  /** The step of the figures history (turnout over time) in ms of the clock; default 15 minutes. */
+  historyStepMs?: number;
+  /** How often (real ms) the history checks for a step without its point; 0: only on reads. Default 2000. */
+  historyTickMs?: number;
 }

@@ -4,10 +4,13 @@
 // a whole snapshot only when the key changed or the last snapshot is older than `refreshMs` (the
 // regions' local times move on). Each subscriber gets every new snapshot; the GET route takes the
 // latest one when it is fresh enough, so a crowd of page loads costs no more than one.
+// The first snapshot read in each step of the clock is also written as that step's point of the
+// figures history (history.ts): a new step forces a read, whatever the cache or the change key say.
 import type pg from 'pg';
 import type { LoadedElection } from '../applications/deps.ts';
 import type { Clock } from '../deps.ts';
 import { figuresKey, readFigures, type CastCounts, type FiguresSnapshot } from './figures.ts';
+import { recordHistoryPoint, stepStart } from './history.ts';
 
 export interface FiguresFeedOptions {
   pool: pg.Pool;
@@ -18,7 +21,12 @@ export interface FiguresFeedOptions {
   pollMs?: number;
   /** A snapshot at least this often, changed or not; default 5000 ms. */
   refreshMs?: number;
-  /** Called when a poll fails (the feed keeps polling). */
+  /**
+   * The step of the figures history (history.ts) in ms of the clock: the first snapshot read in
+   * each step is written as that step's point. Absent: no history is written.
+   */
+  historyStepMs?: number | undefined;
+  /** Called when a poll fails (the feed keeps polling) or a history point cannot be written. */
   onError?: (error: unknown) => void;
 }
 
@@ -32,6 +40,8 @@ export class FiguresFeed {
   #latest: { snapshot: FiguresSnapshot; key: string; readAt: number } | undefined;
   #reading: Promise<{ snapshot: FiguresSnapshot; key: string; readAt: number }> | undefined;
   #sequence = 0;
+  /** The last step whose point this process wrote (or found written). */
+  #recordedStep: number | undefined;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -44,7 +54,13 @@ export class FiguresFeed {
   /** A snapshot at most `pollMs` old (read now if the latest is older). */
   async current(): Promise<FiguresSnapshot> {
     const latest = this.#latest;
-    if (latest !== undefined && Date.now() - latest.readAt < this.#pollMs) return latest.snapshot;
+    if (
+      latest !== undefined &&
+      Date.now() - latest.readAt < this.#pollMs &&
+      // A fresh snapshot of an earlier step would leave the new step without its point.
+      this.#step(new Date(latest.snapshot.at)) === this.#step(this.#options.clock.now())
+    )
+      return latest.snapshot;
     return (await this.#read()).snapshot;
   }
 
@@ -65,6 +81,22 @@ export class FiguresFeed {
       this.#listeners.delete(listener);
       if (this.#listeners.size === 0) this.#stop();
     };
+  }
+
+  /**
+   * Writes the current step's point if this process has not (a read of the figures, which records
+   * it). A timer calls it, so the history has its points whether or not anybody watches the figures;
+   * within a step it costs nothing.
+   */
+  async recordDue(): Promise<void> {
+    const step = this.#step(this.#options.clock.now());
+    if (step === undefined || step === this.#recordedStep || this.#closed) return;
+    await this.current();
+  }
+
+  /** The start (ms since the epoch) of the last step whose point is known written, if any. */
+  get recordedStep(): number | undefined {
+    return this.#recordedStep;
   }
 
   /** Stops polling and forgets every listener. */
@@ -94,9 +126,37 @@ export class FiguresFeed {
     try {
       const before = this.#latest;
       const key = await figuresKey(pool, election.id, castCounts);
-      if (before?.key === key && Date.now() - before.readAt < this.#refreshMs) return;
+      if (
+        before?.key === key &&
+        Date.now() - before.readAt < this.#refreshMs &&
+        this.#step(new Date(before.snapshot.at)) === this.#step(this.#options.clock.now())
+      )
+        return;
       const { snapshot } = await this.#read();
       for (const listener of [...this.#listeners]) listener(snapshot, this.#sequence);
+    } catch (e) {
+      this.#options.onError?.(e);
+    }
+  }
+
+  /** The step `at` falls in, as ms since the epoch; undefined without a history. */
+  #step(at: Date): number | undefined {
+    const stepMs = this.#options.historyStepMs;
+    return stepMs === undefined ? undefined : stepStart(at, stepMs).getTime();
+  }
+
+  /**
+   * Writes the snapshot as its step's point when this process has not written that step yet. A
+   * failed write does not fail the figures: it is reported, and the next read of the step tries
+   * again.
+   */
+  async #record(snapshot: FiguresSnapshot): Promise<void> {
+    const { pool, historyStepMs } = this.#options;
+    const step = this.#step(new Date(snapshot.at));
+    if (historyStepMs === undefined || step === undefined || step === this.#recordedStep) return;
+    try {
+      await recordHistoryPoint(pool, snapshot, historyStepMs);
+      this.#recordedStep = step;
     } catch (e) {
       this.#options.onError?.(e);
     }
@@ -112,6 +172,7 @@ export class FiguresFeed {
         const read = { snapshot, key, readAt: Date.now() };
         this.#latest = read;
         this.#sequence++;
+        await this.#record(snapshot);
         return read;
       } finally {
         this.#reading = undefined;

@@ -4,15 +4,20 @@
 //                             and the ballot box log's tree size the ballots cast are counted at
 //   GET /api/figures/stream   Server-Sent Events: an event `figures` with a snapshot at once, then
 //                             whenever the figures change and at least every few seconds
-// Both take `region` to show one region only. Nothing here is personal: counts and times.
-import { Type } from 'typebox';
+//   GET /api/figures/history  turnout over time: per step of the clock (15 minutes by default) on the
+//                             list, issued and cast, as first read in that step (history.ts)
+// All take `region` to show one region only (the history sums all regions without it). Nothing
+// here is personal: counts and times.
+import { Type, type Static } from 'typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
+import { region as regionOf } from '@opendeg/deg';
 import type { LoadedElection } from '../applications/deps.ts';
 import type { Clock } from '../deps.ts';
 import { Message } from '../errors.ts';
 import { forRegion, type CastCounts, type FiguresSnapshot } from './figures.ts';
 import { FiguresFeed } from './figures-feed.ts';
+import { HISTORY_STEP_MS, readHistory, stepStart } from './history.ts';
 
 const Count = Type.Integer({ minimum: 0 });
 const Percent = Type.Number({ minimum: 0, description: 'issued / on the list × 100, two decimals' });
@@ -71,12 +76,45 @@ const RegionQuery = Type.Object(
   { additionalProperties: false },
 );
 
+export const FiguresHistoryView = Type.Object(
+  {
+    electionId: Type.String(),
+    region: Type.Optional(Type.String({ description: 'Absent: all regions summed' })),
+    timeZone: Type.String({
+      description: "The zone to show the times in: the region's own, Moscow for all regions",
+    }),
+    stepMinutes: Type.Number({ exclusiveMinimum: 0 }),
+    points: Type.Array(
+      Type.Object(
+        {
+          at: Type.String({ format: 'date-time', description: 'The start of the step' }),
+          onList: Count,
+          ballotsIssued: Count,
+          ballotsCast: Type.Optional(Count),
+          turnoutPercent: Percent,
+          castPercent: Type.Optional(
+            Type.Number({ minimum: 0, description: 'cast / on the list × 100, two decimals' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { title: 'FiguresHistory', additionalProperties: false },
+);
+
 export const figuresSchemas = {
   figures: {
     summary: 'Figures of remote voting / Данные о ходе ДЭГ',
     tags: ['public'],
     querystring: RegionQuery,
     response: { 200: FiguresView },
+  },
+  history: {
+    summary: 'Turnout over time / Явка по времени',
+    tags: ['public'],
+    querystring: RegionQuery,
+    response: { 200: FiguresHistoryView },
   },
   stream: {
     summary: 'The figures as they change (Server-Sent Events) / Данные о ходе ДЭГ в реальном времени',
@@ -96,12 +134,19 @@ export interface FiguresRoutesOptions {
   castCounts?: CastCounts | undefined;
   pollMs?: number;
   refreshMs?: number;
+  /** The step of the figures history; default HISTORY_STEP_MS (15 minutes). */
+  historyStepMs?: number;
+  /** The history's check for a step without its point, real ms; 0 turns it off; default 2000. */
+  historyTickMs?: number;
 }
 
 const PUBLIC = { allow: 'public' } as const;
+/** How often (real ms) the history checks whether the clock has entered a step without a point. */
+const HISTORY_TICK_MS = 2000;
 const SHUTDOWN_GRACE_MS = 1000;
 
 export const figuresRoutes: FastifyPluginCallbackTypebox<FiguresRoutesOptions> = (app, options, done) => {
+  const historyStepMs = options.historyStepMs ?? HISTORY_STEP_MS;
   const feed = new FiguresFeed({
     pool: options.pool,
     election: options.election,
@@ -109,11 +154,13 @@ export const figuresRoutes: FastifyPluginCallbackTypebox<FiguresRoutesOptions> =
     castCounts: options.castCounts,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.refreshMs !== undefined ? { refreshMs: options.refreshMs } : {}),
+    historyStepMs,
     onError: (err) => {
       app.log.error({ event: 'figures.poll_failed', err }, 'figures poll failed');
     },
   });
   const streams = new Set<() => void>();
+  let histories = { step: -1, byRegion: new Map<string, Static<typeof FiguresHistoryView>>() };
   const pick = (snapshot: FiguresSnapshot, region: string | undefined): FiguresSnapshot =>
     region === undefined ? snapshot : forRegion(snapshot, region);
   // Every display gets the same snapshot: each one (per region asked for) is serialised once.
@@ -133,6 +180,42 @@ export const figuresRoutes: FastifyPluginCallbackTypebox<FiguresRoutesOptions> =
     void reply.header('cache-control', 'public, max-age=1');
     return pick(await feed.current(), request.query.region);
   });
+
+  app.get(
+    '/api/figures/history',
+    { schema: figuresSchemas.history, config: PUBLIC },
+    async (request, reply) => {
+      const region = request.query.region;
+      // The current step's point is written by the read of the figures, if nobody read them yet.
+      // When the figures cannot be read now, the points already written are still the history.
+      await feed.current().catch((err: unknown) => {
+        request.log.warn({ event: 'figures.history.read_failed', err }, 'figures not read for the history');
+      });
+      const step = stepStart(options.clock.now(), historyStepMs).getTime();
+      // Points are never rewritten: once the current step's point is written (here or by another
+      // process) the history cannot change before the next step, and a crowd of page loads costs
+      // one read per region asked for and step (about 0.1 s for three weeks of 29 regions).
+      void reply.header('cache-control', 'public, max-age=1');
+      if (histories.step !== step) histories = { step, byRegion: new Map() };
+      const cached = histories.byRegion.get(region ?? '');
+      if (cached !== undefined) return cached;
+      // Known written before the read below: then the read includes it.
+      const complete = feed.recordedStep === step;
+      const config = options.election.config;
+      const view = {
+        electionId: options.election.id,
+        ...(region === undefined ? {} : { region }),
+        timeZone:
+          config.regions.find((r) => r.code === region) === undefined
+            ? 'Europe/Moscow'
+            : regionOf(config, region ?? '').timeZone,
+        stepMinutes: historyStepMs / 60_000,
+        points: await readHistory(options.pool, options.election.id, region),
+      };
+      if (complete) histories.byRegion.set(region ?? '', view);
+      return view;
+    },
+  );
 
   app.get('/api/figures/stream', { schema: figuresSchemas.stream, config: PUBLIC }, (request, reply) => {
     const region = request.query.region;
@@ -168,8 +251,22 @@ export const figuresRoutes: FastifyPluginCallbackTypebox<FiguresRoutesOptions> =
     request.log.info({ event: 'figures.stream.open', streams: streams.size }, 'figures stream opened');
   });
 
+  // The history's points do not wait for readers: a check every few seconds of real time (a
+  // training clock may run a step in seconds) reads the figures once a step.
+  const tickMs = options.historyTickMs ?? HISTORY_TICK_MS;
+  const historyTimer =
+    tickMs > 0
+      ? setInterval(() => {
+          feed.recordDue().catch((err: unknown) => {
+            app.log.error({ event: 'figures.history_failed', err }, 'figures history point failed');
+          });
+        }, tickMs)
+      : undefined;
+  historyTimer?.unref();
+
   // Open streams never end by themselves: end them before the server waits for its connections.
   app.addHook('preClose', (doneClosing) => {
+    clearInterval(historyTimer);
     for (const shutdown of [...streams]) shutdown();
     feed.close();
     doneClosing();

@@ -1,11 +1,13 @@
 // P-10.2, P-10.8, P-11.10.2: the live figures — per region and per precinct the number on the list
 // and the ballots issued, per region the ballots cast, turnout = issued / on the list — as a table
-// and a simple chart, kept current by the server's event stream (polling if the stream fails).
+// and a simple chart, kept current by the server's event stream (polling if the stream fails); below
+// them turnout over time (history-chart.tsx).
 import { useEffect, useState } from 'react';
 import { requestJson } from '../api.ts';
 import { ErrorNotice } from '../components/error-notice.tsx';
 import { formatDateTime, formatNumber, formatPercent } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
+import { HistoryChart } from './history-chart.tsx';
 import type { Static } from 'typebox';
 import type { FiguresView } from '../../../server/src/figures/routes.ts';
 
@@ -184,6 +186,7 @@ export function FiguresPanel() {
             </table>
           </div>
           <Chart figures={figures} />
+          <HistoryChart regions={figures.regions.map((r) => ({ code: r.code, name: pick(r.name) }))} />
         </>
       )}
     </section>

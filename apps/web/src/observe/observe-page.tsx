@@ -9,11 +9,13 @@ import { LedgerExplorer } from './ledger-explorer.tsx';
 import { PublishedProtocol } from './protocol-panel.tsx';
 import { useText } from '../commission/texts.ts';
 import { VerifyGuide } from './verify-guide.tsx';
+import { BlocksPanel } from './blocks-panel.tsx';
 
 const PARTS = [
   { to: '/observe', key: 'observe.part.figures' },
   { to: '/observe/ledger', key: 'observe.part.ledger' },
   { to: '/observe/verify', key: 'observe.part.verify' },
+  { to: '/observe/blocks', key: 'observe.part.blocks' },
 ] as const;
 
 export function ObservePage() {
@@ -42,6 +44,8 @@ export function ObservePage() {
         <LedgerExplorer />
       ) : path === '/observe/protocol' ? (
         <PublishedProtocol />
+      ) : path === '/observe/blocks' ? (
+        <BlocksPanel />
       ) : path === '/observe/verify' ? (
         <VerifyGuide />
       ) : (

@@ -53,7 +53,8 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 /** RFC 9162 §2.1.1: leaf hash SHA-256(0x00 || entry). */
 export const hashLeaf = (entry: Uint8Array): Promise<Uint8Array> =>
   sha256(concat(new Uint8Array([0]), entry));
-const hashChildren = (l: Uint8Array, r: Uint8Array): Promise<Uint8Array> =>
+/** RFC 9162 §2.1.1: interior node hash SHA-256(0x01 || left || right). */
+export const hashChildren = (l: Uint8Array, r: Uint8Array): Promise<Uint8Array> =>
   sha256(concat(new Uint8Array([1]), l, r));
 
 /** RFC 9162 §2.1.3.2: the root an inclusion proof implies, or a reason it has the wrong shape. */
