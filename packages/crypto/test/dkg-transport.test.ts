@@ -69,13 +69,14 @@ describe('P-5.2 P-5.6 distributed key ceremony: the holder side', () => {
     const enc = await encryptShare(g, binding, 1, b.publicKey, share);
     expect(enc.ciphertext.length).toBe(g.scalarLength + 16);
     expect((await decryptShare(g, binding, b, enc)).secret).toBe(share.secret);
+    // Each started only when awaited: a rejection left waiting would be reported as unhandled.
     const refused = [
-      decryptShare(g, binding, a, enc),
-      decryptShare(g, { ...binding, ceremonyId: 'another' }, b, enc),
-      decryptShare(g, { ...binding, keyGroup: 'kaliningrad' }, b, enc),
-      decryptShare(g, binding, b, { ...enc, dealer: 3 }),
+      () => decryptShare(g, binding, a, enc),
+      () => decryptShare(g, { ...binding, ceremonyId: 'another' }, b, enc),
+      () => decryptShare(g, { ...binding, keyGroup: 'kaliningrad' }, b, enc),
+      () => decryptShare(g, binding, b, { ...enc, dealer: 3 }),
     ];
-    for (const p of refused) await expect(p).rejects.toMatchObject({ code: 'SHARE_INVALID' });
+    for (const p of refused) await expect(p()).rejects.toMatchObject({ code: 'SHARE_INVALID' });
   });
 
   test('P-5.3 P-5.4 N = 5, K = 3: each holder combines its own part; any 3 parts give the key of the published record', async () => {
