@@ -26,6 +26,7 @@ import type { Clock } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { withTransaction } from '../transaction.ts';
 import { generateKey, keyGroupDef, sealParts, type CeremonyMode } from './ceremony.ts';
+import type { KeyGroupDef } from '@opendeg/election';
 import type { KeysDeps } from './deps.ts';
 import { keyErrors } from './keys-errors.ts';
 
@@ -221,6 +222,110 @@ export async function listCeremonies(
   }));
 }
 
+/** A finished ceremony as every mode records it: public values only (P-5.4, P-5.6). */
+export interface CeremonyRecord {
+  readonly id: string;
+  readonly electionId: string;
+  readonly keyGroup: string;
+  readonly decisionId: string;
+  readonly mode: CeremonyMode;
+  /** 'distributed': the dealer-free key was dealt on the holders' own machines. */
+  readonly dealing?: 'distributed';
+  readonly suite: string;
+  readonly openedBy: string;
+  readonly at: Date;
+  readonly def: KeyGroupDef;
+  readonly parts: readonly {
+    index: number;
+    holder: string;
+    verificationKey: string;
+    fileSha256: string;
+  }[];
+  readonly attendance: readonly Attendee[];
+}
+
+/**
+ * Records a finished ceremony in the caller's transaction (under the key group's lock): the ledger
+ * entry, then key_ceremonies, its parts and its attendance. Returns the entry's ledger index.
+ */
+export async function recordCeremony(
+  client: pg.PoolClient,
+  keys: KeysDeps,
+  r: CeremonyRecord,
+): Promise<number> {
+  const { def, parts, attendance } = r;
+  const entry = {
+    type: 'key-ceremony',
+    electionId: r.electionId,
+    suite: r.suite,
+    keyGroup: r.keyGroup,
+    mode: r.mode,
+    ...(r.dealing === undefined ? {} : { dealing: r.dealing }),
+    threshold: def.threshold,
+    publicKey: def.publicKey,
+    commitments: def.commitments as unknown as JsonValue,
+    proofs: def.proofs as unknown as JsonValue,
+    parts: parts.map((p) => ({
+      index: p.index,
+      verificationKey: p.verificationKey,
+      fileSha256: p.fileSha256,
+    })),
+    heldAt: r.at.toISOString(),
+  };
+  const receipt = await keys.ledger.append(entry);
+  if (!receipt.ok) throw new Error(`key ceremony: ledger append failed: ${receipt.error.message}`);
+  await client.query(
+    `INSERT INTO key_ceremonies (id, election_id, key_group, decision_id, mode, suite, n, k, opened_by, held_at,
+       public_key, commitments, proofs, ledger_index)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    [
+      r.id,
+      r.electionId,
+      r.keyGroup,
+      r.decisionId,
+      r.mode,
+      r.suite,
+      def.threshold.n,
+      def.threshold.k,
+      r.openedBy,
+      r.at,
+      def.publicKey,
+      JSON.stringify(def.commitments),
+      JSON.stringify(def.proofs),
+      receipt.value.index,
+    ],
+  );
+  await client.query(
+    `INSERT INTO key_ceremony_parts (ceremony_id, part_index, holder, verification_key, file_sha256)
+     SELECT $1, p.i, p.holder, p.vk, decode(p.sha, 'hex')
+     FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS p(i, holder, vk, sha)`,
+    [
+      r.id,
+      parts.map((p) => p.index),
+      parts.map((p) => p.holder),
+      parts.map((p) => p.verificationKey),
+      parts.map((p) => p.fileSha256),
+    ],
+  );
+  await client.query(
+    `INSERT INTO key_ceremony_attendance (ceremony_id, seq, kind, member_id, full_name, organisation, arrived_at, left_at)
+     SELECT $1, a.seq, a.kind, a.member_id, a.full_name, a.organisation, a.arrived_at, a.left_at
+     FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+       AS a(seq, kind, member_id, full_name, organisation, arrived_at, left_at)`,
+    [
+      r.id,
+      attendance.map((_, i) => i + 1),
+      attendance.map((a) => a.kind),
+      attendance.map((a) => a.memberId ?? null),
+      attendance.map((a) => a.fullName ?? null),
+      attendance.map((a) => a.organisation ?? null),
+      attendance.map((a) => a.arrivedAt),
+      attendance.map((a) => a.leftAt ?? null),
+    ],
+  );
+  return receipt.value.index;
+}
+
 /** P-5.5: who may be present, each once, at times that have passed; the one who opens among them. */
 export function checkAttendance(
   election: LoadedElection,
@@ -359,81 +464,31 @@ export const keyRoutes: FastifyPluginCallbackTypebox<KeyRoutesOptions> = (app, o
           [electionId, keyGroup],
         );
         if (again.rowCount !== 0) return undefined;
-        const entry = {
-          type: 'key-ceremony',
+        const ledgerIndex = await recordCeremony(client, keys, {
+          id,
           electionId,
-          suite: config.suite,
           keyGroup,
+          decisionId: decided.id,
           mode,
-          threshold: def.threshold,
-          publicKey: def.publicKey,
-          commitments: def.commitments as unknown as JsonValue,
-          proofs: def.proofs as unknown as JsonValue,
+          suite: config.suite,
+          openedBy,
+          at,
+          def,
           parts: sealed.map((p) => ({
             index: p.partIndex,
+            holder: p.holder,
             verificationKey: p.verificationKey,
             fileSha256: p.sha256Hex,
           })),
-          heldAt: at.toISOString(),
-        };
-        const receipt = await keys.ledger.append(entry);
-        if (!receipt.ok) throw new Error(`key ceremony: ledger append failed: ${receipt.error.message}`);
-        await client.query(
-          `INSERT INTO key_ceremonies (id, election_id, key_group, decision_id, mode, suite, n, k, opened_by, held_at,
-             public_key, commitments, proofs, ledger_index)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-          [
-            id,
-            electionId,
-            keyGroup,
-            decided.id,
-            mode,
-            config.suite,
-            n,
-            k,
-            openedBy,
-            at,
-            def.publicKey,
-            JSON.stringify(def.commitments),
-            JSON.stringify(def.proofs),
-            receipt.value.index,
-          ],
-        );
-        await client.query(
-          `INSERT INTO key_ceremony_parts (ceremony_id, part_index, holder, verification_key, file_sha256)
-           SELECT $1, p.i, p.holder, p.vk, decode(p.sha, 'hex')
-           FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS p(i, holder, vk, sha)`,
-          [
-            id,
-            sealed.map((p) => p.partIndex),
-            sealed.map((p) => p.holder),
-            sealed.map((p) => p.verificationKey),
-            sealed.map((p) => p.sha256Hex),
-          ],
-        );
-        await client.query(
-          `INSERT INTO key_ceremony_attendance (ceremony_id, seq, kind, member_id, full_name, organisation, arrived_at, left_at)
-           SELECT $1, a.seq, a.kind, a.member_id, a.full_name, a.organisation, a.arrived_at, a.left_at
-           FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
-             AS a(seq, kind, member_id, full_name, organisation, arrived_at, left_at)`,
-          [
-            id,
-            attendance.map((_, i) => i + 1),
-            attendance.map((a) => a.kind),
-            attendance.map((a) => a.memberId ?? null),
-            attendance.map((a) => a.fullName ?? null),
-            attendance.map((a) => a.organisation ?? null),
-            attendance.map((a) => a.arrivedAt),
-            attendance.map((a) => a.leftAt ?? null),
-          ],
-        );
+          attendance,
+        });
         await writeAudit(client, {
           electionId,
           at,
           actorRole: openedBy,
           action: 'keys.ceremony',
           disposition: 'success',
-          details: { ...details, n, k, ceremonyId: id, ledgerIndex: receipt.value.index },
+          details: { ...details, n, k, ceremonyId: id, ledgerIndex },
         });
         return (await listCeremonies(client, electionId)).find((c) => c.id === id);
       });

@@ -36,7 +36,6 @@ import {
   type DkgCeremonyBinding,
   type DkgCommitment,
   type Group,
-  type JsonValue,
 } from '@opendeg/crypto';
 import { localToInstant } from '@opendeg/deg';
 import {
@@ -54,7 +53,13 @@ import type { Clock } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { withTransaction } from '../transaction.ts';
 import { keyGroupDef } from './ceremony.ts';
-import { Attendee, CeremonyView, checkAttendance, listCeremonies } from './ceremony-routes.ts';
+import {
+  Attendee,
+  CeremonyView,
+  checkAttendance,
+  listCeremonies,
+  recordCeremony,
+} from './ceremony-routes.ts';
 import type { KeysDeps } from './deps.ts';
 import {
   holderByToken,
@@ -741,77 +746,22 @@ export const distributedRoutes: FastifyPluginCallbackTypebox<DistributedRoutesOp
     const parts = s.holders.map((holder, i) => {
       const c = s.combines.get(i + 1);
       if (c === undefined) throw new Error('distributed ceremony: a part is missing');
-      return { index: i + 1, holder, ...c };
+      return { index: i + 1, holder, verificationKey: c.verificationKey, fileSha256: c.fileSha256 };
     });
-    const entry = {
-      type: 'key-ceremony',
+    const ledgerIndex = await recordCeremony(client, keys, {
+      id: s.id,
       electionId,
-      suite: s.suite,
       keyGroup: s.keyGroup,
+      decisionId: s.decisionId,
       mode: 'dealer-free',
       dealing: 'distributed',
-      threshold: def.threshold,
-      publicKey: def.publicKey,
-      commitments: def.commitments as unknown as JsonValue,
-      proofs: def.proofs as unknown as JsonValue,
-      parts: parts.map((p) => ({
-        index: p.index,
-        verificationKey: p.verificationKey,
-        fileSha256: p.fileSha256,
-      })),
-      heldAt: at.toISOString(),
-    };
-    const receipt = await keys.ledger.append(entry);
-    if (!receipt.ok) throw new Error(`key ceremony: ledger append failed: ${receipt.error.message}`);
-    await client.query(
-      `INSERT INTO key_ceremonies (id, election_id, key_group, decision_id, mode, suite, n, k, opened_by, held_at,
-         public_key, commitments, proofs, ledger_index)
-       VALUES ($1, $2, $3, $4, 'dealer-free', $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
-        s.id,
-        electionId,
-        s.keyGroup,
-        s.decisionId,
-        s.suite,
-        s.n,
-        s.k,
-        s.openedBy,
-        at,
-        def.publicKey,
-        JSON.stringify(def.commitments),
-        JSON.stringify(def.proofs),
-        receipt.value.index,
-      ],
-    );
-    await client.query(
-      `INSERT INTO key_ceremony_parts (ceremony_id, part_index, holder, verification_key, file_sha256)
-       SELECT $1, p.i, p.holder, p.vk, decode(p.sha, 'hex')
-       FROM unnest($2::int[], $3::text[], $4::text[], $5::text[]) AS p(i, holder, vk, sha)`,
-      [
-        s.id,
-        parts.map((p) => p.index),
-        parts.map((p) => p.holder),
-        parts.map((p) => p.verificationKey),
-        parts.map((p) => p.fileSha256),
-      ],
-    );
-    const a = s.attendance;
-    await client.query(
-      `INSERT INTO key_ceremony_attendance (ceremony_id, seq, kind, member_id, full_name, organisation, arrived_at, left_at)
-       SELECT $1, a.seq, a.kind, a.member_id, a.full_name, a.organisation, a.arrived_at, a.left_at
-       FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
-         AS a(seq, kind, member_id, full_name, organisation, arrived_at, left_at)`,
-      [
-        s.id,
-        a.map((_, i) => i + 1),
-        a.map((x) => x.kind),
-        a.map((x) => x.memberId ?? null),
-        a.map((x) => x.fullName ?? null),
-        a.map((x) => x.organisation ?? null),
-        a.map((x) => x.arrivedAt),
-        a.map((x) => x.leftAt ?? null),
-      ],
-    );
+      suite: s.suite,
+      openedBy: s.openedBy,
+      at,
+      def,
+      parts,
+      attendance: s.attendance,
+    });
     await writeAudit(client, {
       electionId,
       at,
@@ -824,7 +774,7 @@ export const distributedRoutes: FastifyPluginCallbackTypebox<DistributedRoutesOp
         n: s.n,
         k: s.k,
         ceremonyId: s.id,
-        ledgerIndex: receipt.value.index,
+        ledgerIndex,
         requestId,
       },
     });
