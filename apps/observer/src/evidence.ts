@@ -25,6 +25,7 @@ import {
   parseVerifierKey,
   rootFromTiles,
   toBase64,
+  verifyConsistency,
   verifyInclusion,
   type Checkpoint,
   type NoteVerifier,
@@ -97,6 +98,18 @@ export interface Evidence {
   /** Hash tiles as served: path below the log prefix and bytes (base64). */
   readonly tiles?: readonly { readonly path: string; readonly hashes: string }[];
   readonly election?: ElectionEvidence;
+  /**
+   * For a fork below a verified tree: the RFC 9162 consistency proof, in the tree of
+   * `checkpoints[newer]`, that its first `checkpoints[older].size` entries have the root
+   * `olderRoot`, which is not the root the log signed for that size in `checkpoints[older]`.
+   */
+  readonly consistency?: {
+    readonly older: number;
+    readonly newer: number;
+    /** Base64. */
+    readonly olderRoot: string;
+    readonly proof: readonly string[];
+  };
 }
 
 export function leafEvidence(
@@ -223,6 +236,42 @@ export async function verifyEvidence(
           msg(
             `журнал подписал два разных дерева размера ${a.size}: развилка доказана`,
             `the log signed two different trees of size ${a.size}: a fork, proven`,
+          ),
+        );
+        break;
+      }
+      if (ev.consistency !== undefined) {
+        const c = ev.consistency;
+        const older = cps[c.older];
+        const newer = cps[c.newer];
+        const olderRoot = fromBase64(c.olderRoot);
+        const proof = Array.isArray(c.proof) ? c.proof.map(fromBase64) : [undefined];
+        if (
+          older === undefined ||
+          newer === undefined ||
+          olderRoot === undefined ||
+          proof.some((p) => p === undefined)
+        ) {
+          problems.push('consistency: malformed');
+          break;
+        }
+        if (older.size >= newer.size) {
+          problems.push('consistency: the older tree must be the smaller');
+          break;
+        }
+        const holds = verifyConsistency(older.size, newer.size, proof as Uint8Array[], olderRoot, newer.root);
+        if (!holds.ok) {
+          problems.push(`consistency: ${holds.error.message}`);
+          break;
+        }
+        if (equalBytes(olderRoot, older.root)) {
+          problems.push('consistency: the signed tree is the start of the larger one');
+          break;
+        }
+        findings.push(
+          msg(
+            `журнал подписал дерево размера ${older.size}, а доказательство согласованности его же дерева размера ${newer.size} даёт для первых ${older.size} записей другой корень: развилка доказана`,
+            `the log signed a tree of size ${older.size}, and the consistency proof of its own tree of size ${newer.size} gives its first ${older.size} entries another root: a fork, proven`,
           ),
         );
         break;

@@ -33,6 +33,7 @@ import {
   parseEntryBundle,
   parseVerifierKey,
   PostgresLedgerStore,
+  proveConsistencyFromTiles,
   proveInclusionFromTiles,
   rootFromTiles,
   TILE_WIDTH,
@@ -282,6 +283,75 @@ export class Follower {
     return r.ok ? r.value : undefined;
   }
 
+  /**
+   * A log-signed checkpoint the node met outside its own follow: the one the server's public
+   * figures carry, or one another observer holds. The log shows one tree to everyone or it has
+   * forked, so the checkpoint is held against the verified tree: the same root at its size is
+   * `consistent`; a size beyond the verified one is `ahead` (nothing to compare until the node
+   * has verified that far); another root is a split view — the log showed someone a tree it does
+   * not serve the node — raised as a fork whose evidence proves it from the log's signatures
+   * alone: two signed roots of one size, or, below the verified size, the verified tree's own
+   * RFC 9162 consistency proof that its first entries of that size have another root. A note the
+   * log did not sign, or of another log, is refused. Runs between polls, never during one.
+   */
+  compareForeign(
+    note: string,
+    url: string,
+    atMs: number = this.clock(),
+  ): Promise<{ readonly kind: 'consistent' | 'ahead'; readonly size: number } | Outcome> {
+    const next = this.queue.then(() => this.foreign(note, url, atMs));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async foreign(
+    note: string,
+    url: string,
+    at: number,
+  ): Promise<{ readonly kind: 'consistent' | 'ahead'; readonly size: number } | Outcome> {
+    const opened = openCheckpoint(note, [this.verifier]);
+    if (!opened.ok) {
+      const code: RefusalCode = opened.error.code === 'MALFORMED' ? 'MALFORMED' : 'BAD_SIGNATURE';
+      return { kind: 'refused', code, message: `${url}: ${opened.error.message}` };
+    }
+    const cp = opened.value.checkpoint;
+    if (cp.origin !== this.options.origin) {
+      return { kind: 'refused', code: 'WRONG_ORIGIN', message: `checkpoint of ${cp.origin}` };
+    }
+    const s = cp.size;
+    const m = this.size;
+    if (s > m) return { kind: 'ahead', size: s };
+    const ours = await this.rootAt(s);
+    invariant(ours !== undefined, 'verified tree has every smaller root');
+    if (equalBytes(ours, cp.root)) return { kind: 'consistent', size: s };
+    const seen: Seen = { note, checkpoint: cp, url, at };
+    if (s === m) return this.sameSizeFork(seen);
+    const proof = await proveConsistencyFromTiles(s, m, this.ourTiles);
+    invariant(proof.ok, 'the verified tree proves its own prefixes');
+    return this.raise('fork', `prefix:${s}:${hex(cp.root)}`, {
+      message: msg(
+        `журнал подписал дерево размера ${s}, которое не является началом проверенного узлом дерева размера ${m} (${url})`,
+        `the log signed a tree of size ${s} that is not the start of the tree of size ${m} the node verified (${url})`,
+      ),
+      checkpoints: [seenEvidence(seen), this.verifiedEvidence()],
+      leaves: [],
+      consistency: { older: 0, newer: 1, olderRoot: toBase64(ours), proof: proof.value.map(toBase64) },
+    });
+  }
+
+  /** Two log-signed trees of the verified size with different roots. */
+  private sameSizeFork(seen: Seen): Promise<Outcome> {
+    const m = this.size;
+    return this.raise('fork', `same-size:${hex(seen.checkpoint.root)}`, {
+      message: msg(
+        `журнал подписал два разных дерева размера ${m}`,
+        `the log signed two different trees of size ${m}`,
+      ),
+      checkpoints: [this.verifiedEvidence(), seenEvidence(seen)],
+      leaves: [],
+    });
+  }
+
   /** Gives up the replica's writer lease. */
   async close(): Promise<void> {
     await this.queue;
@@ -314,16 +384,7 @@ export class Follower {
     if (cp.size < m) return this.onSmaller(seen);
     if (cp.size === m) {
       const root = this.verified?.root ?? emptyRoot();
-      if (!equalBytes(root, cp.root)) {
-        return this.raise('fork', `same-size:${hex(cp.root)}`, {
-          message: msg(
-            `журнал подписал два разных дерева размера ${m}`,
-            `the log signed two different trees of size ${m}`,
-          ),
-          checkpoints: [this.verifiedEvidence(), seenEvidence(seen)],
-          leaves: [],
-        });
-      }
+      if (!equalBytes(root, cp.root)) return this.sameSizeFork(seen);
       const swept = await this.sweep();
       return swept ?? { kind: 'unchanged', size: m };
     }

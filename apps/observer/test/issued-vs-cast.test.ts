@@ -14,6 +14,7 @@ import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@opendeg/db/testing';
 import type { BallotJson } from '@opendeg/election';
 import { toBase64, type StoredCheckpoint } from '@opendeg/ledger';
+import { verifyEvidence, type Evidence } from '../src/evidence.ts';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -472,6 +473,88 @@ describe('exact, at the tree size the figures carry', () => {
     expect([r.state, r.mode, r.treeSize, r.exact]).toEqual(['ok', 'bracket', null, true]);
     expect(r.before?.size).toBe(9);
     expect(node.alarmTotal).toBe(alarmsBefore);
+  });
+});
+
+describe('a split view: the figures name a tree the log does not serve the node', () => {
+  test("P-10.10 P-11.10.4 a log-signed root in the figures other than the node's at that size is a fork alarm, proven offline from signatures alone (same size, and below it by consistency proof)", async () => {
+    expect((await node.follower.catchUp()).kind).toBe('unchanged');
+    const m = node.follower.size;
+    const honest = log.ledger.checkpoint();
+    expect(honest.size).toBe(m);
+    // The same key signs another history: the public is shown that one, the node is served this.
+    const other = await createTestLog(logSigner());
+    try {
+      await other.append([verificationEntry('another history'), verificationEntry('another, 2')]);
+      const small = other.ledger.checkpoint();
+      const rest = Array.from({ length: m - small.size }, (_, i) => verificationEntry(`another, ${i + 3}`));
+      await other.append(rest);
+      const same = other.ledger.checkpoint();
+      expect([small.size, same.size]).toEqual([2, m]);
+
+      const before = node.alarmTotal;
+      const files: string[] = [];
+      for (const cp of [same, small]) {
+        serve(at(doc({ '39': [3, 2], '77': [4, 3] }), cp));
+        const r = (await node.figures?.check()) as IssuedVsCastReport;
+        expect([r.state, r.mode, r.treeSize]).toEqual(['unverified', 'exact', cp.size]);
+        expect(r.reason?.en).toContain('the log shows different trees to different parties (fork alarm)');
+        const alarms = (await (await fetch(`${nodeUrl}/alarms`)).json()) as {
+          kind: string;
+          evidenceFile: string | null;
+        }[];
+        const last = alarms.at(-1);
+        expect(last?.kind).toBe('fork');
+        files.push(last?.evidenceFile as string);
+      }
+      expect(node.alarmTotal).toBe(before + 2);
+      // The same figures again: the alarm is not raised twice.
+      expect(((await node.figures?.check()) as IssuedVsCastReport).state).toBe('unverified');
+      expect(node.alarmTotal).toBe(before + 2);
+
+      const [sameFile, smallFile] = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Evidence) as [
+        Evidence,
+        Evidence,
+      ];
+      const sameVerdict = await verifyEvidence(sameFile, { trustedLogKey: vkey });
+      expect(sameVerdict.problems).toEqual([]);
+      expect(sameVerdict.findings.map((f) => f.en)).toContain(
+        `the log signed two different trees of size ${m}: a fork, proven`,
+      );
+      const smallVerdict = await verifyEvidence(smallFile, { trustedLogKey: vkey });
+      expect(smallVerdict.problems).toEqual([]);
+      expect(smallVerdict.findings.map((f) => f.en).join('\n')).toContain(
+        `gives its first 2 entries another root: a fork, proven`,
+      );
+      const cli = {
+        out: '',
+        io: { stdout: (t: string) => (cli.out += t), stderr: (t: string) => (cli.out += t) },
+      };
+      expect(await main(['verify-evidence', files[1] as string, '--log-key', vkey], cli.io)).toBe(0);
+
+      // Doctored: the signed root of size 2 put in as the prefix root (no fork), the proof cut, the
+      // two trees named the other way round — none proven.
+      const c = smallFile.consistency as NonNullable<Evidence['consistency']>;
+      expect(c.proof.length).toBeGreaterThan(0);
+      const doctored: Evidence[] = [
+        { ...smallFile, consistency: { ...c, olderRoot: toBase64(small.root) } },
+        { ...smallFile, consistency: { ...c, proof: c.proof.slice(1) } },
+        { ...smallFile, consistency: { ...c, older: 1, newer: 0 } },
+      ];
+      for (const d of doctored) expect((await verifyEvidence(d, { trustedLogKey: vkey })).proven).toBe(false);
+
+      // A checkpoint the log did not sign is refused, and one the node agrees with is consistent.
+      expect((await node.follower.compareForeign(small.note.replace('2\n', '3\n'), 'test')).kind).toBe(
+        'refused',
+      );
+      expect(await node.follower.compareForeign(honest.note, 'test')).toEqual({
+        kind: 'consistent',
+        size: m,
+      });
+      expect(node.alarmTotal).toBe(before + 2);
+    } finally {
+      await other.close();
+    }
   });
 });
 

@@ -12,7 +12,8 @@
  * exactly the count of, with the log-signed checkpoint of that size (`ledger`, apps/server
  * figures.ts readCast). The node checks the signature, waits until it has verified that size
  * itself (polling the log, up to `waitMs`; a size the node has not got yet is not an alarm), checks
- * that its tree at that size has the signed root, and compares at that one size: before = after =
+ * that its tree at that size has the signed root (another root is a split view, which the
+ * follower raises as a fork: `Follower.compareForeign`), and compares at that one size: before = after =
  * the figures' size, so F.1 and F.2 together say the published cast EQUALS the replica's count
  * (the names are kept: F.1 one fewer published than the log holds, F.2 one more).
  *
@@ -429,18 +430,18 @@ export class IssuedVsCast {
       await sleep(Math.min(WAIT_POLL_MS, left));
     }
     const verifiedAt = iso(clock());
-    const ours = await follower.rootAt(size);
-    if (ours === undefined || !equalBytes(ours, opened.value.checkpoint.root)) {
-      // Two log-signed roots for one size: a split view, which the follower's own checks prove
-      // with evidence of their own; this comparison stands aside.
+    // Another root at that size is a split view: the follower raises it as a fork, with evidence
+    // proven by the log's signatures alone; the counts are then not compared.
+    const held = await follower.compareForeign(ledger.checkpoint, this.options.figuresUrl, fetched.received);
+    if (held.kind !== 'consistent') {
       return fail(
         msg(
-          `корень журнала размера ${size} в данных о ходе голосования не тот, что проверил узел`,
-          `the log root of size ${size} in the figures is not the one the node verified`,
+          `корень журнала размера ${size} в данных о ходе голосования не тот, что проверил узел: журнал показывает разным сторонам разные деревья (${held.kind === 'alarm' ? 'тревога «развилка»' : held.kind})`,
+          `the log root of size ${size} in the figures is not the one the node verified: the log shows different trees to different parties (${held.kind === 'alarm' ? 'fork alarm' : held.kind})`,
         ),
       );
     }
-    const held: CheckpointRef = { size, note: ledger.checkpoint, verifiedAt };
+    const ref: CheckpointRef = { size, note: ledger.checkpoint, verifiedAt };
     const counts = await this.castAt(size);
     const { regions, violations } = compareFigures(figures, counts, counts);
     const report: IssuedVsCastReport = {
@@ -449,8 +450,8 @@ export class IssuedVsCast {
       treeSize: size,
       requestedAt: iso(fetched.requested),
       receivedAt: iso(fetched.received),
-      before: held,
-      after: held,
+      before: ref,
+      after: ref,
       exact: true,
       regions,
       violations,
