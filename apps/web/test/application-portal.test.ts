@@ -6,15 +6,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
+  expectAccessible,
   latestCode,
   launchChromium,
   logInThroughPage,
-  withPage,
   screenshot,
-  seriousViolations,
   shapeRegister,
-  startStack,
   type Stack,
+  startStack,
+  withPage,
 } from './stack.ts';
 
 let stack: Stack;
@@ -34,11 +34,6 @@ afterAll(async () => {
   await browser.close();
   await stack.close();
 });
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const violations = await seriousViolations(page);
-  expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-}
 
 /** Presses Tab until the focused element matches; fails after `max` presses. */
 async function tabTo(

@@ -6,17 +6,18 @@
 // destruction is refused before the period is over and recorded after it, and the operator records
 // a workstation wipe. axe-core on both pages, screenshots kept in test-artifacts/.
 import { createHash } from 'node:crypto';
-import os from 'node:os';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { canonicalJsonBytes } from '@opendeg/crypto';
 import { ballotSourceSha256Hex } from '../../server/src/ballot/ballot-store.ts';
 import {
+  expectAccessible,
   launchChromium,
-  logInThroughPage,
+  logTestCost,
+  openAs,
   screenshot,
-  seriousViolations,
   shapeRegister,
+  tabToId,
   withPage,
 } from './stack.ts';
 import { SETUP, startCloseStack, VOTING_NOON, type CloseStack } from './close-stack.ts';
@@ -61,48 +62,14 @@ afterAll(async () => {
   await stack.close();
 });
 
-// Figures for the issue notes: wall time and this process's CPU time (the API server and the test;
-// Chromium's own processes are not counted) per test, with the load average beside them.
-let started = { wall: 0, cpu: process.cpuUsage() };
-beforeEach(() => {
-  started = { wall: performance.now(), cpu: process.cpuUsage() };
-});
-afterEach((context) => {
-  const cpu = process.cpuUsage(started.cpu);
-  const load = os.loadavg()[0]?.toFixed(2) ?? '?';
-  console.log(
-    `${context.task.name.slice(0, 40)}…: wall ${((performance.now() - started.wall) / 1000).toFixed(1)} s, ` +
-      `cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, load ${load}`,
-  );
-});
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const violations = await seriousViolations(page);
-  expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-}
-
-async function openAs(page: Page, who: typeof chairman, path: string): Promise<void> {
-  await page.goto(`${stack.webUrl}${path}`);
-  await logInThroughPage(page, who.id);
-  await page.waitForURL(`${stack.webUrl}${path}`);
-  await page.getByText(/Ваши роли:/).waitFor();
-}
-
-/** Tabs forward until the element with `id` has focus (keyboard only), at most 80 presses. */
-async function tabTo(page: Page, id: string): Promise<void> {
-  for (let i = 0; i < 80; i++) {
-    if ((await page.evaluate(() => document.activeElement?.id ?? '')) === id) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`#${id} never received focus`);
-}
+logTestCost();
 
 /** Keyboard only: the reason and the candidate chosen with the arrow keys, Enter on the button. */
 async function updateByKeyboard(page: Page, reasonDowns: number, candidateDowns: number): Promise<void> {
   await page.locator('#main h1').focus();
-  await tabTo(page, 'ballot-reason');
+  await tabToId(page, 'ballot-reason');
   for (let i = 0; i < reasonDowns; i++) await page.keyboard.press('ArrowDown');
-  await tabTo(page, 'ballot-candidate');
+  await tabToId(page, 'ballot-candidate');
   for (let i = 0; i < candidateDowns; i++) await page.keyboard.press('ArrowDown');
   for (let i = 0; i < 10; i++) {
     const text = await page.evaluate(() => document.activeElement?.textContent.trim() ?? '');
@@ -122,7 +89,7 @@ const versions = async () =>
 describe('commission workstation: the ballot (P-4) and the data after the election (P-9)', () => {
   test('P-4.2 P-4.3 P-4.1 P-4.5 before the start the chairman records by keyboard that a candidate withdrew; the history and the region preview show the new version', async () => {
     await withPage(browser, 'admin-ballot', async (page) => {
-      await openAs(page, chairman, '/commission/ballot');
+      await openAs(page, stack.webUrl, chairman.id, '/commission/ballot');
       const current = page.getByRole('table', { name: /Текущая версия 1/ });
       await current.waitFor();
       expect(await current.locator('tbody tr').count()).toBe(3);
@@ -170,7 +137,7 @@ describe('commission workstation: the ballot (P-4) and the data after the electi
   test('P-4.3 P-4.5 after voting starts the same form shows the server’s refusal and the ballot stays as it was', async () => {
     stack.clock.set(VOTING_NOON);
     await withPage(browser, 'admin-ballot-fixed', async (page) => {
-      await openAs(page, chairman, '/commission/ballot');
+      await openAs(page, stack.webUrl, chairman.id, '/commission/ballot');
       await page.getByRole('table', { name: /Текущая версия 2/ }).waitFor();
       // Deregistered (one arrow down), candidate c2 (one arrow down).
       await updateByKeyboard(page, 1, 1);
@@ -217,7 +184,7 @@ describe('commission workstation: the ballot (P-4) and the data after the electi
       await page.getByRole('button', { name: 'Записать акт' }).click();
     };
     await withPage(browser, 'admin-retention', async (page) => {
-      await openAs(page, chairman, '/commission/retention');
+      await openAs(page, stack.webUrl, chairman.id, '/commission/retention');
       const schedule = page.getByRole('table', { name: 'Сроки хранения (пп. 9.1, 9.2)' });
       await schedule.waitFor();
       await expect(page.locator('dd[data-fact="published"]').textContent()).resolves.toBe('21.09.2026 13:00');
@@ -246,7 +213,7 @@ describe('commission workstation: the ballot (P-4) and the data after the electi
 
     stack.clock.set(YEAR_AFTER);
     await withPage(browser, 'admin-retention-act', async (page) => {
-      await openAs(page, chairman, '/commission/retention');
+      await openAs(page, stack.webUrl, chairman.id, '/commission/retention');
       await page.getByRole('heading', { name: 'Записать акт об уничтожении' }).waitFor();
       await fillAct(page, '2027-09-23T11:30');
       await page.getByText('Акт № А-1 записан.').waitFor();
@@ -277,7 +244,7 @@ describe('commission workstation: the ballot (P-4) and the data after the electi
 
   test('P-9.4 the operator records a workstation wipe; one after the due date is marked late', async () => {
     await withPage(browser, 'admin-wipe', async (page) => {
-      await openAs(page, operator, '/commission/retention');
+      await openAs(page, stack.webUrl, operator.id, '/commission/retention');
       // Term ends 1 October 2026 (Thursday): three working days → by the end of 6 October.
       await expect(page.locator('dd[data-fact="wipe-due"]').textContent()).resolves.toBe('07.10.2026 00:00');
       await page.getByLabel('Рабочее место').fill('АРМ ТИК ДЭГ № 1');

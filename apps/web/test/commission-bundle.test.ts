@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
   createCommissionCa,
@@ -23,14 +23,16 @@ import {
 import { writeBundleDirectory } from '@opendeg/deg/node';
 import { Browser as ApiBrowser, logIn, requestJson } from '../../server/test/harness.ts';
 import {
+  expectAccessible,
   launchChromium,
-  logInThroughPage,
+  logTestCost,
+  openAs,
   screenshot,
-  seriousViolations,
   shapeRegister,
-  startStack,
-  withPage,
   type Stack,
+  startStack,
+  tabToId,
+  withPage,
 } from './stack.ts';
 
 /** 12:00 Moscow time on 10 September 2026: lists are loaded before voting (P-3.2). */
@@ -138,39 +140,12 @@ afterAll(async () => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-// Wall time and this process's CPU time (the API server and the test; Chromium's own processes are
-// not counted) per test, with the load average beside them.
-let started = { wall: 0, cpu: process.cpuUsage() };
-beforeEach(() => {
-  started = { wall: performance.now(), cpu: process.cpuUsage() };
-});
-afterEach((context) => {
-  const cpu = process.cpuUsage(started.cpu);
-  const load = os.loadavg()[0]?.toFixed(2) ?? '?';
-  console.log(
-    `${context.task.name.slice(0, 40)}…: wall ${((performance.now() - started.wall) / 1000).toFixed(1)} s, ` +
-      `cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, load ${load}`,
-  );
-});
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const violations = await seriousViolations(page);
-  expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-}
-
-/** Tabs forward until the element with `id` has focus (keyboard only), at most 80 presses. */
-async function tabTo(page: Page, id: string): Promise<void> {
-  for (let i = 0; i < 80; i++) {
-    if ((await page.evaluate(() => document.activeElement?.id ?? '')) === id) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`#${id} never received focus`);
-}
+logTestCost();
 
 /** Space on the focused file field opens its chooser; pressed again if Chromium drops the first. */
 async function chooseByKeyboard(page: Page, id: string, files: string | string[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    await tabTo(page, id);
+    await tabToId(page, id);
     const chooser = page.waitForEvent('filechooser', { timeout: 10_000 });
     await page.keyboard.press('Space');
     const opened = await chooser.catch((e: unknown) => {
@@ -182,13 +157,6 @@ async function chooseByKeyboard(page: Page, id: string, files: string | string[]
       return;
     }
   }
-}
-
-async function openAsChairman(page: Page): Promise<void> {
-  await page.goto(`${stack.webUrl}/commission/bundle`);
-  await logInThroughPage(page, chairman.id);
-  await page.waitForURL(`${stack.webUrl}/commission/bundle`);
-  await page.getByText(/Ваши роли:/).waitFor();
 }
 
 const sha256 = (bytes: Uint8Array | undefined): string =>
@@ -207,7 +175,7 @@ describe('commission workstation: the list and ballot data bundle', () => {
       fs.writeFileSync(path.join(tampered, path.posix.basename(name)), data);
     }
     await withPage(browser, 'bundle-tampered', async (page) => {
-      await openAsChairman(page);
+      await openAs(page, stack.webUrl, chairman.id, '/commission/bundle');
       await chooseByKeyboard(
         page,
         'bundle-files',
@@ -229,7 +197,7 @@ describe('commission workstation: the list and ballot data bundle', () => {
 
   test('P-3.2 P-3.3 P-4.2 the chairman chooses the medium’s folder by keyboard, sees the verification and loads the lists and the ballot', async () => {
     await withPage(browser, 'bundle-load', async (page) => {
-      await openAsChairman(page);
+      await openAs(page, stack.webUrl, chairman.id, '/commission/bundle');
       await expectAccessible(page, 'bundle page');
       await chooseByKeyboard(page, 'bundle-folder', medium());
       await page
@@ -270,7 +238,7 @@ describe('commission workstation: the list and ballot data bundle', () => {
   });
   test('P-3.2 P-3.3 the same medium again answers with the earlier load; another list for a loaded region is refused in the server’s words', async () => {
     await withPage(browser, 'bundle-again', async (page) => {
-      await openAsChairman(page);
+      await openAs(page, stack.webUrl, chairman.id, '/commission/bundle');
       await chooseByKeyboard(page, 'bundle-folder', medium());
       await page.getByText(/^Этот пакет уже загружен 10\.09\.2026 12:00/).waitFor({ timeout: 60_000 });
       await page.getByRole('button', { name: 'Загрузить пакет' }).press('Enter');

@@ -8,16 +8,18 @@
 // published; the observer portal shows it with the region marked. axe-core on every new page,
 // screenshots kept in test-artifacts/.
 import fs from 'node:fs';
-import os from 'node:os';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, FileChooser, Page } from 'playwright-core';
 import {
+  expectAccessible,
   latestCode,
   launchChromium,
   logInThroughPage,
+  logTestCost,
+  openAs,
   screenshot,
-  seriousViolations,
   shapeRegister,
+  tabToId,
   withPage,
 } from './stack.ts';
 import {
@@ -62,42 +64,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-// Figures for the issue notes: wall time and this process's CPU time (the API server and the test;
-// Chromium's own processes are not counted) per test, with the load average beside them.
-let started = { wall: 0, cpu: process.cpuUsage() };
-beforeEach(() => {
-  started = { wall: performance.now(), cpu: process.cpuUsage() };
-});
-afterEach((context) => {
-  const cpu = process.cpuUsage(started.cpu);
-  const load = os.loadavg()[0]?.toFixed(2) ?? '?';
-  console.log(
-    `${context.task.name.slice(0, 40)}…: wall ${((performance.now() - started.wall) / 1000).toFixed(1)} s, ` +
-      `cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, load ${load}`,
-  );
-});
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const violations = await seriousViolations(page);
-  expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-}
-
-/** Logs in at a workstation page and waits for the member's roles. */
-async function openAs(page: Page, who: typeof chairman, path: string): Promise<void> {
-  await page.goto(`${stack.webUrl}${path}`);
-  await logInThroughPage(page, who.id);
-  await page.waitForURL(`${stack.webUrl}${path}`);
-  await page.getByText(/Ваши роли:/).waitFor();
-}
-
-/** Tabs forward until the element with `id` has focus (keyboard only), at most 80 presses. */
-async function tabTo(page: Page, id: string): Promise<void> {
-  for (let i = 0; i < 80; i++) {
-    if ((await page.evaluate(() => document.activeElement?.id ?? '')) === id) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`#${id} never received focus`);
-}
+logTestCost();
 
 /** Tabs forward until the focused element matches `selector` (and has `text`), at most 80 presses. */
 async function tabUntil(page: Page, selector: string, text?: string): Promise<void> {
@@ -128,7 +95,7 @@ async function signByKeyboard(page: Page, prefix: string, m: MemberId): Promise<
     // (still by keyboard) before giving up.
     let opened: FileChooser | undefined;
     for (let attempt = 1; opened === undefined; attempt++) {
-      await tabTo(page, `${prefix}-${field}`);
+      await tabToId(page, `${prefix}-${field}`);
       const chooser = page.waitForEvent('filechooser', { timeout: 10_000 });
       await page.keyboard.press('Space');
       opened = await chooser.catch(async (e: unknown) => {
@@ -139,7 +106,7 @@ async function signByKeyboard(page: Page, prefix: string, m: MemberId): Promise<
     }
     await opened.setFiles(file);
   }
-  await tabTo(page, `${prefix}-pass`);
+  await tabToId(page, `${prefix}-pass`);
   await page.keyboard.type(memberPassphrase(m));
   await page.keyboard.press('Enter');
 }
@@ -147,7 +114,7 @@ async function signByKeyboard(page: Page, prefix: string, m: MemberId): Promise<
 describe('commission workstation: the close of a key group', () => {
   test('P-5.4 P-5.5 P-5.6 key ceremony: N and K from the decision, each holder types a passphrase and downloads their own part file', async () => {
     await withPage(browser, 'close-keys', async (page) => {
-      await openAs(page, chairman, '/commission/keys');
+      await openAs(page, stack.webUrl, chairman.id, '/commission/keys');
       await page
         .getByText('По решению комиссии: частей ключа N = 3, для расшифрования нужно K = 2.')
         .waitFor();
@@ -191,7 +158,7 @@ describe('commission workstation: the close of a key group', () => {
 
   test('P-3.4 the chairman excludes a participant with a ground and a document; the row stays, struck through, with the ground shown', async () => {
     await withPage(browser, 'close-exclude', async (page) => {
-      await openAs(page, chairman, '/commission');
+      await openAs(page, stack.webUrl, chairman.id, '/commission');
       await page.getByLabel('Код региона').fill('16');
       await page.getByRole('button', { name: 'Показать' }).click();
       await page.getByRole('table').waitFor();
@@ -272,7 +239,7 @@ describe('commission workstation: the close of a key group', () => {
   test('P-7.1 P-7.2 P-7.3 P-7.5 final lists: the chairman orders them, chairman and secretary each sign with their own key file by keyboard only, then the medium goes into custody', async () => {
     stack.clock.set(AFTER_VOTING);
     await withPage(browser, 'close-final-chair', async (page) => {
-      await openAs(page, chairman, '/commission/final-lists');
+      await openAs(page, stack.webUrl, chairman.id, '/commission/final-lists');
       await page.getByText('Итоговые списки группы main ещё не сформированы.').waitFor();
       await expectAccessible(page, 'final lists, none');
       await page.getByRole('button', { name: 'Сформировать итоговые списки' }).click();
@@ -303,7 +270,7 @@ describe('commission workstation: the close of a key group', () => {
       expect(await page.getByRole('heading', { name: 'Подписать своим ключом' }).count()).toBe(0);
     });
     await withPage(browser, 'close-final-secretary', async (page) => {
-      await openAs(page, secretary, '/commission/final-lists');
+      await openAs(page, stack.webUrl, secretary.id, '/commission/final-lists');
       await page.getByRole('heading', { name: 'Подписать своим ключом' }).waitFor();
       await page.locator('#main h1').focus();
       await signByKeyboard(page, 'final-sign', 'secretary');
@@ -320,7 +287,7 @@ describe('commission workstation: the close of a key group', () => {
 
   test('P-7.6 P-7.7 P-11.7.8 decryption: K holders each load their part file in the browser; progress shows total, decrypted and percent; a wrong passphrase is refused in the browser', async () => {
     await withPage(browser, 'close-decrypt', async (page) => {
-      await openAs(page, chairman, '/commission/decryption');
+      await openAs(page, stack.webUrl, chairman.id, '/commission/decryption');
       await page.getByRole('button', { name: 'Начать расшифрование' }).click();
       const fact = (name: string) => page.locator(`dd[data-fact="${name}"]`);
       await expect(fact('total').textContent()).resolves.toBe('5');
@@ -376,7 +343,7 @@ describe('commission workstation: the close of a key group', () => {
 
   test('P-7.10 P-7.9 the chairman declares Novosibirsk invalid, compiles the protocol; every member signs it with their own key; it is published with the region marked', async () => {
     await withPage(browser, 'close-protocol-chair', async (page) => {
-      await openAs(page, chairman, '/commission/protocol');
+      await openAs(page, stack.webUrl, chairman.id, '/commission/protocol');
       await page.getByText('Протокол ещё не составлен.').waitFor();
       await page.getByRole('textbox', { name: 'Субъект РФ (код)' }).fill('54');
       await page.getByLabel('Решение комиссии (номер)').fill('Решение № 12/3');
@@ -407,7 +374,7 @@ describe('commission workstation: the close of a key group', () => {
     });
     for (const m of ['secretary', 'member-1'] as const) {
       await withPage(browser, `close-protocol-${m}`, async (page) => {
-        await openAs(page, accounts[m], '/commission/protocol');
+        await openAs(page, stack.webUrl, accounts[m].id, '/commission/protocol');
         await page.getByRole('heading', { name: 'Подписать своим ключом' }).waitFor();
         await page.getByLabel('Файл ключа подписи (.pem)').setInputFiles(stack.media.get(m)?.keyFile ?? '');
         await page.getByLabel('Сертификат ключа (.pem)').setInputFiles(stack.media.get(m)?.certificate ?? '');

@@ -6,20 +6,20 @@
 // server's refusal. axe-core on each page, screenshots kept in test-artifacts/.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
 import { ed25519NoteSigner, Ledger, PostgresLedgerStore, unwrap } from '@opendeg/ledger';
 import { insertAssignment } from '../../server/src/authz/store.ts';
 import {
+  expectAccessible,
   launchChromium,
   logInThroughPage,
+  logTestCost,
   screenshot,
-  seriousViolations,
   shapeRegister,
+  type Stack,
   startStack,
   withPage,
-  type Stack,
 } from './stack.ts';
 
 const ENTRIES = 300;
@@ -64,25 +64,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-// Figures: wall time and this process's CPU time (the API server and the test; Chromium's own
-// processes are not counted) per test, with the load average beside them.
-let started = { wall: 0, cpu: process.cpuUsage() };
-beforeEach(() => {
-  started = { wall: performance.now(), cpu: process.cpuUsage() };
-});
-afterEach((context) => {
-  const cpu = process.cpuUsage(started.cpu);
-  const load = os.loadavg()[0]?.toFixed(2) ?? '?';
-  console.log(
-    `${context.task.name.slice(0, 40)}…: wall ${((performance.now() - started.wall) / 1000).toFixed(1)} s, ` +
-      `cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, load ${load}`,
-  );
-});
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const violations = await seriousViolations(page);
-  expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-}
+logTestCost();
 
 describe('observer portal: ledger blocks for portal observers', () => {
   test('P-10.10: an anonymous visitor is asked to sign in, with the reason in Russian', async () => {

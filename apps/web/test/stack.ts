@@ -4,10 +4,12 @@
 // the session cookie works), and Debian's Chromium driven by playwright-core.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@opendeg/db/testing';
 import { ManualClock } from '@opendeg/deg';
 import {
@@ -206,6 +208,48 @@ export async function logInThroughPage(page: Page, accountId: string): Promise<v
   await page.getByRole('link', { name: 'Войти через Госуслуги' }).click();
   await page.locator('#account').fill(accountId);
   await page.getByRole('button', { name: /Войти/ }).click();
+}
+
+/** Fails the test with axe's findings when the page has a serious or critical violation. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const violations = await seriousViolations(page);
+  expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+}
+
+/** Opens a workstation page, logs in through the identity stand-in and waits for the member's roles. */
+export async function openAs(page: Page, webUrl: string, accountId: string, pagePath: string): Promise<void> {
+  await page.goto(`${webUrl}${pagePath}`);
+  await logInThroughPage(page, accountId);
+  await page.waitForURL(`${webUrl}${pagePath}`);
+  await page.getByText(/Ваши роли:/).waitFor();
+}
+
+/** Tabs forward until the element with `id` has focus (keyboard only), at most 80 presses. */
+export async function tabToId(page: Page, id: string): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    if ((await page.evaluate(() => document.activeElement?.id ?? '')) === id) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`#${id} never received focus`);
+}
+
+/**
+ * Figures for the issue notes: logs each test's wall time and this process's CPU time (the API
+ * server and the test; Chromium's own processes are not counted), with the load average beside them.
+ */
+export function logTestCost(): void {
+  let started = { wall: 0, cpu: process.cpuUsage() };
+  beforeEach(() => {
+    started = { wall: performance.now(), cpu: process.cpuUsage() };
+  });
+  afterEach((context) => {
+    const cpu = process.cpuUsage(started.cpu);
+    const load = os.loadavg()[0]?.toFixed(2) ?? '?';
+    console.log(
+      `${context.task.name.slice(0, 40)}…: wall ${((performance.now() - started.wall) / 1000).toFixed(1)} s, ` +
+        `cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, load ${load}`,
+    );
+  });
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -10,14 +10,14 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
+  expectAccessible,
   latestCode,
   launchChromium,
   logInThroughPage,
-  withPage,
   screenshot,
-  seriousViolations,
   shapeRegister,
   WEB_ROOT,
+  withPage,
 } from './stack.ts';
 import { startVotingStack, type VotingStack } from './voting-stack.ts';
 
@@ -40,11 +40,6 @@ afterAll(async () => {
   await browser.close();
   await stack.close();
 });
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  const violations = await seriousViolations(page);
-  expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-}
 
 /** From the conditions to the ballot: confirm, request and enter the code. */
 async function throughIdentity(page: Page, phone: string, shots: boolean): Promise<void> {
