@@ -156,7 +156,11 @@ describe('opendeg bundle load', () => {
     );
 
   test('P-3.2 P-3.3 a verified bundle loads its lists, compiled, and is recorded by its hash; once only', async () => {
-    const config = { electionId: 'president-2024' };
+    // Voting a month from now, so the lists may still be loaded.
+    const config = trainingTemplate({
+      votingFirstDay: addDays(new Date().toISOString().slice(0, 10), 30),
+      electionId: 'president-2024',
+    });
     await db.pool.query('INSERT INTO elections (id, kind, config, config_sha256) VALUES ($1, $2, $3, $4)', [
       'president-2024',
       'training',
@@ -191,9 +195,40 @@ describe('opendeg bundle load', () => {
       [Buffer.from(hash, 'hex')],
     );
     expect(recorded.rows).toEqual([{ kind: 'list-and-ballot-data' }]);
+    expect(r.stdout).toContain('Lists: 54 (1)');
+    // The same medium again: the earlier load is reported, nothing is written twice.
+    const counts = async (): Promise<unknown> =>
+      (
+        await db.pool.query(
+          `SELECT (SELECT count(*) FROM participants)::int AS people, (SELECT count(*) FROM loaded_bundles)::int AS bundles,
+                  (SELECT count(*) FROM audit_events WHERE action = 'bundle.load')::int AS audited`,
+        )
+      ).rows[0];
+    const before = await counts();
+    expect(before).toEqual({ people: 1, bundles: 1, audited: 1 });
     const again = await load('to-load');
-    expect(again.code).toBe(1);
-    expect(again.stderr).toContain('loaded before');
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    expect(again.stdout).toContain('The bundle was loaded before');
+    expect(again.stdout).toContain(hash);
+    expect(await counts()).toEqual(before);
+  });
+
+  test('P-3.2 a bundle for an election that is not loaded is refused before anything is written', async () => {
+    const r = await run(
+      [
+        'bundle',
+        'load',
+        path.join(dir, 'to-load'),
+        '--election',
+        'no-such-election',
+        '--root',
+        path.join(dir, 'root.pem'),
+      ],
+      { env: { DATABASE_URL: db.url } },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('election no-such-election is not loaded');
+    expectNoStackTrace(r);
   });
 
   test('P-3.2 a tampered medium loads nothing', async () => {
@@ -321,7 +356,8 @@ describe('opendeg bundle load: the ballot source data (P-4.2)', () => {
     for (const file of [ballot(3, ['k1']), '{"version": 2}']) {
       const r = await load(await bundle(file, '54'));
       expect(r.code, r.stdout).toBe(1);
-      expect(r.stderr).toContain('ballot/source.json');
+      expect(r.stdout).toContain('ballot/source.json');
+      expect(r.stderr).toContain('nothing was written');
       expectNoStackTrace(r);
       expect(await state()).toEqual(before);
     }

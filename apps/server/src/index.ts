@@ -10,6 +10,7 @@ export {
   type LogDestination,
 } from './deps.ts';
 export { ApiError, ERROR_CODES } from './errors.ts';
+export { loadBundle, type BundleLoad, type LoadedBundle } from './bundles/bundle-load.ts';
 export type {
   Api,
   ApiRoute,

@@ -6,24 +6,15 @@
  * commission's check before loading: the signature under the trusted root, the signer's role, the
  * election and every file. `load` then puts each region's list (`lists/<region>.csv`) into the
  * platform's database, compiled (P-3.3), and records the bundle's hash together with the ballot's
- * source data (`ballot/source.json`, P-4.2), when the bundle carries them, in one transaction.
+ * source data (`ballot/source.json`, P-4.2), when the bundle carries them, in one transaction (the
+ * workstation's own load, apps/server `loadBundle`).
  */
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { migrate, openDatabase, ParticipantListStore } from '@opendeg/db';
-import {
-  acceptBallotUpdate,
-  makeBundle,
-  openKeyFile,
-  parseElectionConfig,
-  parseListCsv,
-  verifyBundle,
-  type BallotSource,
-  type ElectionConfig,
-} from '@opendeg/deg';
-import { currentBallotSource, loadBallotVersion, parseBallotSourceFile, writeAudit } from '@opendeg/server';
-import type pg from 'pg';
+import { migrate, openDatabase } from '@opendeg/db';
+import { makeBundle, openKeyFile, parseElectionConfig, verifyBundle } from '@opendeg/deg';
+import { ApiError, loadBundle, type LoadedBundle } from '@opendeg/server';
 import { readBundleDirectory, writeBundleDirectory } from '@opendeg/deg/node';
 import { parseCommandArgs, takePositionals } from '../args.ts';
 import { badInput, CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli-io.ts';
@@ -159,49 +150,11 @@ export async function runBundleVerify(argv: readonly string[], ctx: CommandConte
   return EXIT_OK;
 }
 
-const LIST_FILE = /^lists\/([A-Za-z0-9][A-Za-z0-9._-]{0,63})\.csv$/;
-/** P-4.2: the ballot's source data in the bundle (packages/deg BallotSource as JSON). */
-const BALLOT_FILE = 'ballot/source.json';
-
 /**
- * P-4.2, P-4.3: the bundle's ballot source data, checked against the election and the version
- * loaded before anything is written (deg acceptBallotUpdate: the next version, before voting starts).
- */
-async function checkBallotFile(
-  pool: pg.Pool,
-  electionId: string,
-  bytes: Uint8Array | undefined,
-  now: Date,
-): Promise<{ config: ElectionConfig; source: BallotSource } | undefined> {
-  if (bytes === undefined) return undefined;
-  const refuse = (why: string): never => {
-    throw new CliError(EXIT_FAILED, `${BALLOT_FILE} не загружен / not loaded: ${why}`);
-  };
-  const parsed = parseBallotSourceFile(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  if (!parsed.ok) return refuse(parsed.problems.join('; '));
-  const stored = await pool.query<{ config: unknown }>('SELECT config FROM elections WHERE id = $1', [
-    electionId,
-  ]);
-  const config = parseElectionConfig(stored.rows[0]?.config);
-  if (!config.ok)
-    return refuse(
-      `конфигурация выборов ${electionId} не прочитана / the election's configuration is not usable`,
-    );
-  const accepted = acceptBallotUpdate(
-    config.config,
-    await currentBallotSource(pool, electionId),
-    parsed.source,
-    now,
-  );
-  if (!accepted.ok) return refuse(`${accepted.message.ru} / ${accepted.message.en} (${accepted.code})`);
-  return { config: config.config, source: parsed.source };
-}
-
-/**
- * P-3.2: verify, then load every region's list and record the bundle. Lists that already exist and a
- * bundle loaded before are refused before anything is written; each region's import is one
- * transaction, so a failure leaves no half-loaded list (the regions before it stay loaded and the
- * message names them).
+ * P-3.2, P-3.3, P-4.2: verify, then load every region's list (compiled) and the ballot's source data,
+ * and record the bundle — the workstation's load (apps/server bundles/bundle-load.ts `loadBundle`),
+ * run by the `system` actor: one transaction, so any refusal leaves nothing of the bundle behind,
+ * and the same bundle a second time reports the earlier load and writes nothing.
  */
 export async function runBundleLoad(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -220,131 +173,70 @@ export async function runBundleLoad(argv: readonly string[], ctx: CommandContext
   } catch (e) {
     throw badInput((e as Error).message, e);
   }
-  const now = ctx.now();
-  const checked = await verifyBundle({
-    files,
-    electionId,
-    trustedRoots: [await readText(values.root, 'корневой сертификат / root certificate')],
-    at: now,
-  });
-  if (!checked.ok) {
-    ctx.io.stdout(
-      `✗ ${checked.code}${checked.detail === undefined ? '' : ` (${checked.detail})`}: ${checked.message.ru} / ${checked.message.en}\n`,
-    );
-    return EXIT_FAILED;
-  }
-  const lists = checked.bundle.manifest.files
-    .map((f) => ({ name: f.name, region: LIST_FILE.exec(f.name)?.[1] }))
-    .filter((f): f is { name: string; region: string } => f.region !== undefined);
+  const trustedRoots = [await readText(values.root, 'корневой сертификат / root certificate')];
   const db = await openDatabase({ dataDir: values['data-dir'] ?? path.join('data', 'postgres'), poolMax: 4 });
   try {
     await migrate(db.pool);
-    const hash = Buffer.from(checked.bundle.hash, 'hex');
-    const seen = await db.pool.query('SELECT 1 FROM loaded_bundles WHERE hash = $1', [hash]);
-    if ((seen.rowCount ?? 0) > 0) {
+    const stored = await db.pool.query<{ config: unknown }>('SELECT config FROM elections WHERE id = $1', [
+      electionId,
+    ]);
+    if (stored.rows.length === 0) {
       throw new CliError(
         EXIT_FAILED,
-        `пакет уже загружен / the bundle was loaded before: ${checked.bundle.hash}`,
+        `выборы ${electionId} не загружены / election ${electionId} is not loaded`,
       );
     }
-    const existing = await db.pool.query<{ region: string }>(
-      'SELECT region FROM participant_lists WHERE election_id = $1 AND region = ANY($2)',
-      [electionId, lists.map((l) => l.region)],
-    );
-    if ((existing.rowCount ?? 0) > 0) {
+    const config = parseElectionConfig(stored.rows[0]?.config);
+    if (!config.ok) {
       throw new CliError(
         EXIT_FAILED,
-        `списки уже составлены, добавлять нельзя (P-3.3) / lists already compiled, nobody may be added (P-3.3): ${existing.rows.map((r) => r.region).join(', ')}`,
+        `конфигурация выборов ${electionId} не прочитана / the election's configuration is not usable`,
       );
     }
-    const ballot = await checkBallotFile(db.pool, electionId, files.get(BALLOT_FILE), now);
-    const store = new ParticipantListStore(db.pool, electionId);
-    const loaded: string[] = [];
-    for (const l of lists) {
-      const participants = parseListCsv(new TextDecoder('utf-8', { fatal: true }).decode(files.get(l.name)));
-      const progress = createProgress({
-        label: `Список / List ${l.region}`,
-        total: participants.length,
-        write: ctx.io.stderr,
-        isTty: ctx.io.stderrIsTty,
-      });
-      try {
-        await store.importList(l.region, participants, {
-          compiledAt: now,
-          onProgress: (n) => {
-            progress.update(n);
-          },
-        });
-      } catch (e) {
-        throw new CliError(
-          EXIT_FAILED,
-          `список ${l.region} не загружен / list ${l.region} not loaded: ${(e as Error).message}` +
-            (loaded.length > 0 ? ` (загружены / loaded: ${loaded.join(', ')})` : ''),
-        );
-      }
-      progress.finish();
-      loaded.push(l.region);
-    }
-    // The bundle's record and its ballot version land together (or neither does).
-    const client = await db.pool.connect();
-    let ballotVersion: number | undefined;
+    let bar: { region: string; progress: ReturnType<typeof createProgress> } | undefined;
+    let loaded: LoadedBundle;
     try {
-      await client.query('BEGIN');
-      await client.query(
-        'INSERT INTO loaded_bundles (hash, election_id, kind, manifest, signer, loaded_at) VALUES ($1, $2, $3, $4, $5, $6)',
-        [
-          hash,
-          electionId,
-          checked.bundle.manifest.kind,
-          JSON.stringify(checked.bundle.manifest),
-          checked.signer.subject,
-          now,
-        ],
-      );
-      if (ballot !== undefined) {
-        const made = await loadBallotVersion(client, {
-          electionId,
-          config: ballot.config,
-          source: ballot.source,
-          at: now,
-          origin: { kind: 'bundle', bundleHash: checked.bundle.hash },
-        });
-        if (!made.ok) {
-          throw new CliError(
-            EXIT_FAILED,
-            `${BALLOT_FILE} не загружен / not loaded: ${made.message.ru} / ${made.message.en} (${made.code})` +
-              (loaded.length > 0 ? ` (списки загружены / lists loaded: ${loaded.join(', ')})` : ''),
-          );
-        }
-        ballotVersion = made.version.version;
+      loaded = await loadBundle(db.pool, {
+        electionId,
+        config: config.config,
+        files,
+        trustedRoots,
+        at: ctx.now(),
         // Who runs the command is not known here (chairman or operator, P-3.2): the system loads it.
-        await writeAudit(client, {
-          electionId,
-          at: now,
-          actorRole: 'system',
-          action: 'ballot.load',
-          disposition: 'success',
-          details: {
-            version: made.version.version,
-            origin: 'bundle',
-            bundleHash: checked.bundle.hash,
-            sha256: made.version.sha256Hex,
-          },
-        });
-      }
-      await client.query('COMMIT');
+        actorRole: 'system',
+        onProgress: (region, done, total) => {
+          if (bar?.region !== region) {
+            bar?.progress.finish();
+            const progress = createProgress({
+              label: `Список / List ${region}`,
+              total,
+              write: ctx.io.stderr,
+              isTty: ctx.io.stderrIsTty,
+            });
+            bar = { region, progress };
+          }
+          bar.progress.update(done);
+        },
+      });
     } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
+      if (!(e instanceof ApiError)) throw e;
+      // The refusal's code and its two-language message; nothing of the bundle was written.
+      ctx.io.stdout(`✗ ${e.code}: ${e.message}\n`);
+      ctx.io.stderr(
+        `пакет не загружен, ничего не записано / the bundle is not loaded, nothing was written (${e.code})\n`,
+      );
+      return EXIT_FAILED;
     }
+    bar?.progress.finish();
+    const lists = loaded.regions.map((r) => `${r.region} (${r.participants})`).join(', ') || '—';
     ctx.io.stdout(
       [
-        `✓ Пакет загружен / Bundle loaded: ${checked.bundle.hash}`,
-        `  Списки / Lists: ${loaded.join(', ') || '—'}`,
-        ...(ballotVersion !== undefined
-          ? [`  Исходные данные бюллетеня / Ballot source data: версия / version ${ballotVersion}`]
+        loaded.alreadyLoaded
+          ? `✓ Пакет уже был загружен ${loaded.loadedAt.toISOString()}, ничего не записано / The bundle was loaded before, at ${loaded.loadedAt.toISOString()}; nothing was written: ${loaded.hash}`
+          : `✓ Пакет загружен / Bundle loaded: ${loaded.hash}`,
+        `  Списки / Lists: ${lists}`,
+        ...(loaded.ballotVersion !== undefined
+          ? [`  Исходные данные бюллетеня / Ballot source data: версия / version ${loaded.ballotVersion}`]
           : []),
         '',
       ].join('\n'),

@@ -3,11 +3,10 @@
 // bundle carries it, the ballot's source data (`ballot/source.json`) with their audit rows. A refusal
 // anywhere leaves nothing of the bundle behind.
 //
-// This is `opendeg bundle load` (apps/cli/src/commands/bundle.ts) with two differences the
-// workstation needs: the whole load is one transaction (the CLI commits each region on its own), and
-// the same bundle loaded again returns the earlier load instead of an error, so a repeated click or a
-// lost answer is harmless. The CLI could call `loadBundle` with its pool and the `system` actor;
-// until it does, the two share verifyBundle, ParticipantListStore.importList and loadBallotVersion.
+// The workstation's `POST /api/bundles/load` and `opendeg bundle load` (apps/cli, as the `system`
+// actor, with a progress bar from `onProgress`) both load through `loadBundle`: the whole load is one
+// transaction, and the same bundle loaded again returns the earlier load instead of an error, so a
+// repeated click, a lost answer or a command run twice is harmless.
 import { ListStoreError, ParticipantListStore, type ParticipantRecord } from '@opendeg/db';
 import {
   ListDataError,
@@ -43,6 +42,8 @@ export interface BundleLoad {
   actorRole: ActorRole;
   /** Goes into the audit rows, to find the request's log lines. */
   requestId?: string;
+  /** Rows of a region's list imported so far, of `total` (for a progress bar). */
+  onProgress?: (region: string, done: number, total: number) => void;
 }
 
 export interface LoadedBundle {
@@ -197,8 +198,19 @@ async function load(pool: pg.Pool, options: BundleLoad): Promise<LoadedBundle> {
     for (const l of lists) {
       const bytes = files.get(l.name);
       if (bytes === undefined) throw new Error(`verified bundle lacks ${l.name}`);
+      const rows = parseList(l.name, bytes);
+      const progress = options.onProgress;
       try {
-        const made = await store.importList(l.region, parseList(l.name, bytes), { compiledAt: at });
+        const made = await store.importList(l.region, rows, {
+          compiledAt: at,
+          ...(progress === undefined
+            ? {}
+            : {
+                onProgress: (n: number) => {
+                  progress(l.region, n, rows.length);
+                },
+              }),
+        });
         regions.push({ region: l.region, participants: made.participants });
       } catch (e) {
         throw e instanceof ListStoreError ? listRefusal(l.name, e) : e;
@@ -224,7 +236,11 @@ async function load(pool: pg.Pool, options: BundleLoad): Promise<LoadedBundle> {
         at,
         origin: { kind: 'bundle', bundleHash: hash },
       });
-      if (!made.ok) throw ballotApiError(made.code, made.message);
+      if (!made.ok)
+        throw ballotApiError(made.code, {
+          ru: `${BALLOT_FILE}: ${made.message.ru}`,
+          en: `${BALLOT_FILE}: ${made.message.en}`,
+        });
       ballotVersion = made.version.version;
       await writeAudit(client, {
         electionId,
