@@ -9,7 +9,10 @@
  *   2. the election: the manifest and M real ballots (OBSERVER_BENCH_BALLOTS or the first argument,
  *      default 50,000; seed OBSERVER_BENCH_SEED, default 1) of a DEG ballot of 6 candidates and the
  *      blank choice in four regions, made once in worker threads and cached in the temp directory
- *      (bench/synthetic-election.ts), written into a log's PostgreSQL and served by the log process;
+ *      (bench/synthetic-election.ts), written as static files in the C2SP tlog-tiles layout and
+ *      served by a file server process (bench/static-log-process.ts: the node's figures are then
+ *      not mixed with a database-backed log server's cost on the same cores; OBSERVER_BENCH_LOG=
+ *      postgres writes it into a log's PostgreSQL and serves it with the ledger's own handlers);
  *      a fresh node with the election checker (OBSERVER_BENCH_THREADS worker threads, default: one
  *      per CPU; native ristretto255 when built) follows it to fully verified: every entry rehashed
  *      and stored, the signed root checked, every ballot re-checked (E.1, E.4, B.1–B.10), every
@@ -27,7 +30,8 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -46,11 +50,15 @@ import {
 import {
   decodeEntry,
   ed25519NoteSigner,
+  encodeEntryBundle,
   formatCheckpoint,
+  formatTilePath,
   hashLeaf,
   PostgresLedgerStore,
   signNote,
+  TILE_WIDTH,
   TileEdge,
+  type TileRef,
 } from '@opendeg/ledger';
 
 import { ElectionChecker } from '../src/election/election-checker.ts';
@@ -65,6 +73,8 @@ const ENTRIES = Number(process.env.OBSERVER_BENCH_ENTRIES ?? '20000');
 const BALLOTS = Number(process.argv[2] ?? process.env.OBSERVER_BENCH_BALLOTS ?? '50000');
 const SEED = Number(process.env.OBSERVER_BENCH_SEED ?? '1');
 const THREADS = Number(process.env.OBSERVER_BENCH_THREADS ?? String(os.cpus().length));
+/** Where the election's log is served from: static tiles (default) or PostgreSQL. */
+const LOG_FROM = process.env.OBSERVER_BENCH_LOG === 'postgres' ? 'postgres' : 'static';
 const TARGET = 1_000_000;
 
 const log = (m: string): void => {
@@ -116,15 +126,76 @@ async function writeLog(
   return edge.size;
 }
 
-/** The log as a process of its own (test/fixtures/log-process.ts) on `db`. */
+/**
+ * The log as static files in the C2SP tlog-tiles layout under `dir` (bench/static-log-process.ts
+ * serves them): every entry bundle, every hash tile of the final tree (full tiles, and the right
+ * edge's partial ones under their width) and the signed checkpoint. Kept beside the cached log once
+ * complete, so a rerun reuses it.
+ */
+async function writeStaticLog(
+  dir: string,
+  chunks: AsyncIterable<Uint8Array[]> | Iterable<Uint8Array[]>,
+): Promise<number> {
+  const done = path.join(dir, 'complete');
+  if (existsSync(done)) return Number(readFileSync(done, 'utf8'));
+  rmSync(dir, { recursive: true, force: true });
+  const made = new Set<string>();
+  const put = async (ref: TileRef, bytes: Uint8Array): Promise<void> => {
+    const file = path.join(dir, formatTilePath(ref));
+    const parent = path.dirname(file);
+    if (!made.has(parent)) {
+      await mkdir(parent, { recursive: true });
+      made.add(parent);
+    }
+    await writeFile(file, bytes);
+  };
+  const edge = TileEdge.empty();
+  for await (const part of chunks) {
+    const start = edge.size;
+    if (start % TILE_WIDTH !== 0) throw new Error('bench: parts must fill whole bundles');
+    for (const t of edge.append(part.map(hashLeaf)))
+      await put({ level: t.level, index: t.index, width: t.hashes.length / 32 }, t.hashes);
+    for (let k = 0; k < part.length; k += TILE_WIDTH) {
+      const bundle = part.slice(k, k + TILE_WIDTH);
+      await put(
+        { level: 'entries', index: (start + k) / TILE_WIDTH, width: bundle.length },
+        encodeEntryBundle(bundle),
+      );
+    }
+  }
+  const signer = ed25519NoteSigner('opendeg.test-log', new Uint8Array(32).fill(7));
+  const note = signNote(
+    formatCheckpoint({ origin: ORIGIN, size: edge.size, root: edge.root(), extensions: [] }),
+    [signer],
+  );
+  await writeFile(path.join(dir, 'checkpoint'), note);
+  await writeFile(done, String(edge.size));
+  return edge.size;
+}
+
+/**
+ * The log as a process of its own: from PostgreSQL `db` (test/fixtures/log-process.ts, the ledger's
+ * own handlers) or from the static directory (bench/static-log-process.ts).
+ */
 async function serve(
-  db: TestDatabase,
+  from: { db: TestDatabase } | { dir: string },
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(here, '..', 'test', 'fixtures', 'log-process.ts')],
+    [
+      '--import',
+      'tsx',
+      'db' in from
+        ? path.join(here, '..', 'test', 'fixtures', 'log-process.ts')
+        : path.join(here, 'static-log-process.ts'),
+    ],
     {
-      env: { ...process.env, DATABASE_URL: db.url, LOG_ORIGIN: ORIGIN, LOG_SEED: '7' },
+      env: {
+        ...process.env,
+        ...('db' in from ? { DATABASE_URL: from.db.url } : { LOG_DIR: from.dir }),
+        LOG_ORIGIN: ORIGIN,
+        LOG_SEED: '7',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -301,7 +372,7 @@ async function main(): Promise<void> {
           );
       })(),
     );
-    const server = await serve(logDb);
+    const server = await serve({ db: logDb });
     log('replicating');
     const rep = await follow(server.url, await fresh(), undefined, server.child);
     await server.stop();
@@ -318,10 +389,18 @@ async function main(): Promise<void> {
   }
 
   // 2. The election, from scratch to fully verified.
-  const logDb = await fresh();
-  log(`writing the election's log (${synthetic.entries} entries)`);
-  await writeLog(logDb, readLog(synthetic.file, 4096));
-  const server = await serve(logDb);
+  let server: Awaited<ReturnType<typeof serve>>;
+  if (LOG_FROM === 'postgres') {
+    const logDb = await fresh();
+    log(`writing the election's log into PostgreSQL (${synthetic.entries} entries)`);
+    await writeLog(logDb, readLog(synthetic.file, 4096));
+    server = await serve({ db: logDb });
+  } else {
+    const dir = path.join(path.dirname(synthetic.file), 'static');
+    log(`writing the election's log as static tiles (${synthetic.entries} entries) in ${dir}`);
+    await writeStaticLog(dir, readLog(synthetic.file, 4096));
+    server = await serve({ dir });
+  }
   const nodeDb = await fresh();
   const checker = new ElectionChecker(new EntryIndex(nodeDb.pool, ORIGIN), { backend, threads: THREADS });
   const load0 = os.loadavg();
@@ -376,6 +455,10 @@ async function main(): Promise<void> {
             synthetic.generatedSeconds === null ? 'cached' : round(synthetic.generatedSeconds),
           backend,
           workerThreads: THREADS,
+          logServedFrom:
+            LOG_FROM === 'postgres'
+              ? 'PostgreSQL, by the ledger’s own tlog-tiles handlers in a process of its own on this machine'
+              : 'static files in the C2SP tlog-tiles layout, by a file server process on this machine',
           seconds: round(run.ms / 1000, 2),
           ballotsPerSecond: round(BALLOTS / (run.ms / 1000)),
           nodeCpuSeconds: round(run.cpuS, 2),

@@ -116,13 +116,18 @@ export async function syntheticLog(
   const done = new Map<number, Buffer>();
   let written = 0;
   let nextPart = 0;
-  const flush = async (): Promise<void> => {
-    for (let b = done.get(written); b !== undefined; b = done.get(written)) {
-      await out.write(b);
-      done.delete(written);
-      written++;
-    }
-  };
+  // One flush at a time: two workers flushing at once once wrote the same part twice and skipped
+  // the next (a 1 M log held 5 parts twice; the observer found each copy, B.6), and a file handle's
+  // writes must not overlap either.
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> =>
+    (flushing = flushing.then(async () => {
+      for (let b = done.get(written); b !== undefined; b = done.get(written)) {
+        done.delete(written);
+        written++;
+        await out.write(b);
+      }
+    }));
   const runWorker = async (): Promise<void> => {
     const worker = new Worker(new URL('./generate-worker-entry.js', import.meta.url));
     try {
@@ -145,6 +150,7 @@ export async function syntheticLog(
   await Promise.all(Array.from({ length: threads }, runWorker));
   await flush();
   await out.close();
+  if (written !== parts.length) throw new Error(`bench: ${written} of ${parts.length} parts written`);
   renameSync(tmp, path.join(dir, 'log.bin'));
   const perRegion: Record<string, number> = {};
   for (let v = 0; v < m; v++) {
