@@ -139,14 +139,14 @@ describe('opendeg bundle', () => {
 
 describe('opendeg bundle load', () => {
   const db = useTestDatabase();
-  const load = (medium: string) =>
+  const load = (medium: string, election = 'president-2024') =>
     run(
       [
         'bundle',
         'load',
         path.join(dir, medium),
         '--election',
-        'president-2024',
+        election,
         '--root',
         path.join(dir, 'root.pem'),
       ],
@@ -214,18 +214,7 @@ describe('opendeg bundle load', () => {
   });
 
   test('P-3.2 a bundle for an election that is not loaded is refused before anything is written', async () => {
-    const r = await run(
-      [
-        'bundle',
-        'load',
-        path.join(dir, 'to-load'),
-        '--election',
-        'no-such-election',
-        '--root',
-        path.join(dir, 'root.pem'),
-      ],
-      { env: { DATABASE_URL: db.url } },
-    );
+    const r = await load('to-load', 'no-such-election');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('election no-such-election is not loaded');
     expectNoStackTrace(r);
