@@ -253,6 +253,11 @@ async function follow(
             countStart ??= sample();
             return checker.check(entries, ctx);
           },
+          checkLeaves: (leaves, ctx, read) => {
+            countStart ??= sample();
+            return checker.checkLeaves(leaves, ctx, read);
+          },
+          settle: () => checker.settle(),
           prefetch: (entries) => checker.prefetch(entries),
         };
   const follower = await Follower.open({
@@ -465,6 +470,7 @@ async function main(): Promise<void> {
           ballotsPerNodeCpuSecond: round(BALLOTS / run.cpuS),
           logProcessCpuSeconds: round(run.logCpuS, 2),
           verdictsFromJobsSentAhead: progress.usedAhead,
+          entriesReadBackToCount: progress.readBack,
           talliesEqualRecomputed: true,
         },
         steadyState: {
@@ -478,7 +484,7 @@ async function main(): Promise<void> {
                   ballotsPerLogProcessCpuSecond: round(pipeline.logCpu),
                 },
           countInLogOrder: {
-            what: 'after the signed root is checked: read back, B.6/B.10, index, tallies (waiting first for the workers’ last verdicts)',
+            what: 'after the signed root is checked: leaf hashes read back (bytes only where the workers’ verdicts do not serve), B.6/B.10, index, tallies (waiting first for the workers’ last verdicts)',
             seconds: round(countS, 2),
             nodeCpuSeconds: round(countCpuS, 2),
             afterLastVerdictSeconds: round(tailS, 2),

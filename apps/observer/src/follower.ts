@@ -70,6 +70,15 @@ export interface VerifiedEntry {
   readonly bytes: Uint8Array;
 }
 
+/** A verified entry by its leaf hash (RFC 9162 §2.1.1), from the node's own level-0 tiles. */
+export interface VerifiedLeaf {
+  readonly index: number;
+  readonly leaf: Uint8Array;
+}
+
+/** Reads verified entries `[from, to)` from the node's replica. */
+export type EntryReader = (from: number, to: number) => Promise<Uint8Array[]>;
+
 /** What the checker may do while it checks. */
 export interface CheckContext {
   /** True while the node replays entries verified before a restart: state only, no new alarms. */
@@ -97,6 +106,14 @@ export interface EntryAlarm {
 /** The personality of the log: what its entries mean (the election checker). */
 export interface EntryChecker {
   check(entries: readonly VerifiedEntry[], ctx: CheckContext): Promise<void>;
+  /**
+   * Used instead of `check` when present: the verified entries as their leaf hashes, with a reader
+   * for the bytes the checker still needs. A checker that judged the bytes at `prefetch` knows them by
+   * their hash, and the replica is not read back a second time for them.
+   */
+  checkLeaves?(leaves: readonly VerifiedLeaf[], ctx: CheckContext, read: EntryReader): Promise<void>;
+  /** Resolves once what `check` started (its writes) is done; called at the end of every run of checks. */
+  settle?(): Promise<void>;
   /**
    * Entries fetched but not verified yet (their tree's root is checked once the whole step is in):
    * the checker may start work that depends on the bytes alone, but must not count, store or raise
@@ -722,15 +739,48 @@ export class Follower {
     };
     // Steps on multiples of `step`, the checker's jobs (one bundle each) whole within a step.
     const step = 4 * TILE_WIDTH;
-    for (let s = from, e = 0; s < to; s = e) {
-      e = Math.min(to, (Math.floor(s / step) + 1) * step);
-      const bytes = await this.store.readEntries(s, e);
-      await checker.check(
-        bytes.map((b, k) => ({ index: s + k, bytes: b })),
-        ctx,
-      );
+    const read: EntryReader = (s, e) => this.store.readEntries(s, e);
+    try {
+      for (let s = from, e = 0; s < to; s = e) {
+        e = Math.min(to, (Math.floor(s / step) + 1) * step);
+        if (checker.checkLeaves !== undefined) {
+          await checker.checkLeaves(await this.leafHashes(s, e), ctx, read);
+        } else {
+          const bytes = await read(s, e);
+          await checker.check(
+            bytes.map((b, k) => ({ index: s + k, bytes: b })),
+            ctx,
+          );
+        }
+      }
+    } finally {
+      await checker.settle?.();
     }
     return first;
+  }
+
+  /**
+   * The leaf hashes of verified entries `[from, to)` from the level-0 tiles the node computed from
+   * those entries and stored with them (tiles may be wider than the tree: their prefix is used).
+   */
+  private async leafHashes(from: number, to: number): Promise<VerifiedLeaf[]> {
+    invariant(to <= this.size, 'leaf hashes of verified entries only');
+    const first = Math.floor(from / TILE_WIDTH);
+    const last = Math.floor((to - 1) / TILE_WIDTH);
+    const keys = [];
+    for (let t = first; t <= last; t++) keys.push({ level: 0, index: t });
+    const tiles = await this.store.readTiles(keys);
+    const out: VerifiedLeaf[] = [];
+    for (let i = from; i < to; i++) {
+      const tile = tiles[Math.floor(i / TILE_WIDTH) - first];
+      const at = (i % TILE_WIDTH) * HASH_SIZE;
+      invariant(
+        tile !== undefined && tile.length >= at + HASH_SIZE,
+        `tile 0/${Math.floor(i / TILE_WIDTH)} stored`,
+      );
+      out.push({ index: i, leaf: tile.subarray(at, at + HASH_SIZE) });
+    }
+    return out;
   }
 
   private async replay(): Promise<void> {

@@ -105,6 +105,7 @@ describe('election observer node', () => {
     b = await startNode('observer-b', 1);
     await log.append([manifestEntry(fx.sim)]);
     expect((await a.node.poll()).kind).toBe('advanced');
+    expect((await b.node.poll()).kind).toBe('advanced');
     // Ballots arrive checkpoint by checkpoint; the node follows incrementally.
     const [first, ...others] = fx.ballots as [BallotJson, ...BallotJson[]];
     await log.append([challengedEntry(fx.challenged[0] as never), ballotEntry(first)]);
@@ -114,6 +115,10 @@ describe('election observer node', () => {
       const r = await n.node.follower.catchUp();
       expect(r, JSON.stringify(r)).toMatchObject({ kind: 'unchanged' });
     }
+    // b's worker judged the ballots as they were fetched: counting them took their leaf hashes, and
+    // only the manifest and the challenged vote were read back from b's replica.
+    expect(b.node.checker.workerProgress()).toMatchObject({ judged: 5, usedAhead: 5, readBack: 2 });
+    expect(a.node.checker.workerProgress().readBack).toBe(log.ledger.size);
 
     for (const n of [a, b]) {
       const status = await getJson<StatusBody>(`${n.url}/status`);

@@ -588,4 +588,51 @@ describe('the alarm store', () => {
       await old.drop();
     }
   });
+
+  test('the entry index of an earlier store takes the cheaper tracker checks at the next start; they refuse what the old ones refused', async () => {
+    const old = await createTestDatabase({ migrate: false });
+    try {
+      // observer_entry as earlier nodes created it, with a row.
+      await old.pool.query(`CREATE TABLE observer_entry (
+        origin text NOT NULL, idx bigint NOT NULL CHECK (idx >= 0), type text NOT NULL,
+        status text NOT NULL, region text,
+        tracker text CHECK (tracker ~ '^[0-9a-f]{64}$'),
+        tracker_code text CHECK (tracker_code ~ '^[0-9]{4}(-[0-9]{4}){4}$'),
+        PRIMARY KEY (origin, idx))`);
+      let n = 0;
+      const insert = (tracker: string | null, code: string | null): Promise<unknown> =>
+        old.pool.query(
+          `INSERT INTO observer_entry (origin, idx, type, status, tracker, tracker_code)
+           VALUES ('o', $1, 'ballot', 'counted', $2, $3)`,
+          [n++, tracker, code],
+        );
+      await insert('ab'.repeat(32), '1234-5678-9012-3456-7890');
+      await ensureObserverSchema(old.pool);
+      await ensureObserverSchema(old.pool);
+      const defs = await old.pool.query<{ def: string }>(
+        `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint
+         WHERE conrelid = 'observer_entry'::regclass AND conname LIKE 'observer_entry_tracker%'`,
+      );
+      expect(defs.rows).toHaveLength(2);
+      for (const r of defs.rows) expect(r.def).not.toContain('{');
+      await insert('cd'.repeat(32), '0000-1111-2222-3333-4444');
+      await insert(null, null);
+      for (const tracker of ['ab'.repeat(31), 'AB'.repeat(32), `${'ab'.repeat(31)}g0`, 'ab'.repeat(33)]) {
+        await expect(insert(tracker, null)).rejects.toThrow(/observer_entry_tracker_check/);
+      }
+      for (const code of [
+        '1234-5678-9012-3456-789',
+        '1234-5678-9012-3456-78901',
+        '1234-5678-9012-34567890',
+        'a234-5678-9012-3456-7890',
+        ' 1234-5678-9012-3456-7890',
+      ]) {
+        await expect(insert(null, code)).rejects.toThrow(/observer_entry_tracker_code_check/);
+      }
+      const count = await old.pool.query<{ n: string }>('SELECT count(*) AS n FROM observer_entry');
+      expect(count.rows[0]?.n).toBe('3');
+    } finally {
+      await old.drop();
+    }
+  });
 });

@@ -32,10 +32,10 @@ import {
   type EncryptedVoteJson,
   type RegionTallyJson,
 } from '@opendeg/election';
-import { decodeEntry, type LedgerEntry } from '@opendeg/ledger';
+import { decodeEntry, hashLeaf, type LedgerEntry } from '@opendeg/ledger';
 
-import { msg } from '../errors.ts';
-import type { CheckContext, EntryChecker, VerifiedEntry } from '../follower.ts';
+import { invariant, msg } from '../errors.ts';
+import type { CheckContext, EntryChecker, EntryReader, VerifiedEntry, VerifiedLeaf } from '../follower.ts';
 import { EntryIndex, type IndexedEntry } from './entry-index.ts';
 import { ProtocolCheck } from './protocol-check.ts';
 import type { EntryStatus } from './entry-types.ts';
@@ -105,8 +105,13 @@ export class ElectionChecker implements EntryChecker {
   private speculative: { readonly manifest: string; readonly pool: Promise<ValidatePool> } | undefined;
   /** Jobs sent to the workers ahead of verification, by `index / JOB_ENTRIES`. */
   private readonly ahead = new Map<number, AheadJob>();
-  /** Ballots the workers have judged so far, and how many of their verdicts came from jobs sent ahead. */
-  private readonly work = { judged: 0, usedAhead: 0 };
+  /**
+   * Ballots the workers have judged so far, how many of their verdicts came from jobs sent ahead, and
+   * how many verified entries `checkLeaves` had to read back from the replica.
+   */
+  private readonly work = { judged: 0, usedAhead: 0, readBack: 0 };
+  /** The index rows of the last `check`, being written (`settle`). */
+  private indexWriting: Promise<void> | undefined;
 
   constructor(
     private readonly index: EntryIndex,
@@ -178,7 +183,12 @@ export class ElectionChecker implements EntryChecker {
   }
 
   /** Progress of the validation workers (for the benchmark and the node's status). */
-  workerProgress(): { readonly judged: number; readonly usedAhead: number; readonly queued: number } {
+  workerProgress(): {
+    readonly judged: number;
+    readonly usedAhead: number;
+    readonly readBack: number;
+    readonly queued: number;
+  } {
     return { ...this.work, queued: this.pool?.queued ?? 0 };
   }
 
@@ -224,15 +234,69 @@ export class ElectionChecker implements EntryChecker {
         return;
       }
     }
+    const first = entries[0]?.index ?? 0;
+    await this.count(
+      entries.map((e) => ({ index: e.index, leaf: hashLeaf(e.bytes) })),
+      ctx,
+      (from, to) => Promise.resolve(entries.slice(from - first, to - first).map((e) => e.bytes)),
+    );
+    await this.settle();
+  }
+
+  /**
+   * Verified entries by their leaf hashes (`EntryChecker.checkLeaves`): a ballot the workers judged
+   * ahead under the same leaf hash is counted from their verdict; only the other entries' bytes are
+   * read back from the replica.
+   */
+  async checkLeaves(leaves: readonly VerifiedLeaf[], ctx: CheckContext, reader: EntryReader): Promise<void> {
+    const first = leaves[0]?.index;
+    if (first === undefined) return;
+    const read: EntryReader = async (from, to) => {
+      const bytes = await reader(from, to);
+      this.work.readBack += bytes.length;
+      return bytes;
+    };
+    // Without the workers' verdicts (before the manifest, or with no workers) every entry is read.
+    if (this.election === undefined || this.pool === undefined) {
+      const bytes = await read(first, first + leaves.length);
+      await this.check(
+        bytes.map((b, k) => ({ index: first + k, bytes: b })),
+        ctx,
+      );
+      return;
+    }
+    await this.count(leaves, ctx, read);
+  }
+
+  /** The index rows of the last `check` are written while the next one runs: awaited here. */
+  async settle(): Promise<void> {
+    const writing = this.indexWriting;
+    this.indexWriting = undefined;
+    await writing;
+  }
+
+  private async count(leaves: readonly VerifiedLeaf[], ctx: CheckContext, read: EntryReader): Promise<void> {
     const rows: IndexedEntry[] = [];
     let closing = false;
-    const verdicts = await this.prevalidate(entries);
     const election = this.election;
+    const readSome = async (indices: readonly number[]): Promise<VerifiedEntry[]> => {
+      const out: VerifiedEntry[] = [];
+      for (const [from, to] of runsOf(indices)) {
+        const bytes = await read(from, to);
+        bytes.forEach((b, k) => out.push({ index: from + k, bytes: b }));
+      }
+      return out;
+    };
     const pooled =
       this.pool === undefined || election === undefined
         ? undefined
-        : await PooledBallots.of(election.group, this.pool, entries, this.ahead, this.work);
-    for (const { index, bytes } of entries) {
+        : await PooledBallots.of(election.group, this.pool, leaves, this.ahead, this.work, readSome);
+    // The bytes of every entry the workers did not pass (all of them without workers).
+    const unread = leaves.filter((l) => pooled?.verdict(l.index) === undefined).map((l) => l.index);
+    const read1 = await readSome(unread);
+    const bytesOf = new Map(read1.map((e) => [e.index, e.bytes]));
+    const verdicts = await this.prevalidate(read1);
+    for (const { index } of leaves) {
       // A ballot the workers passed needs only B.6 and B.10 here; its answers are in its job's sum.
       const passed = pooled?.verdict(index);
       let row: IndexedEntry;
@@ -243,6 +307,8 @@ export class ElectionChecker implements EntryChecker {
       ) {
         row = this.countPassed(index, passed);
       } else {
+        const bytes = bytesOf.get(index) ?? (await read(index, index + 1))[0];
+        invariant(bytes !== undefined, `entry ${index} read`);
         if (passed !== undefined) pooled?.rejected(index, bytes);
         row = await this.checkOne(index, bytes, ctx, verdicts.get(index));
       }
@@ -252,7 +318,13 @@ export class ElectionChecker implements EntryChecker {
       if (row.type === 'tally' || row.type === 'decryption' || row.type === 'result') closing = true;
     }
     pooled?.addTo(this.tallies);
-    if (!ctx.replaying) await this.index.add(rows);
+    if (!ctx.replaying) {
+      // One write in flight: the previous one is awaited first, so rows go in log order.
+      await this.settle();
+      const writing = this.index.add(rows);
+      writing.catch(() => undefined);
+      this.indexWriting = writing;
+    }
     if (closing || (ctx.replaying && this.published.result.size > 0)) await this.checkRecord(ctx);
     await this.protocolCheck.after(rows, ctx, {
       election: this.election,
@@ -627,4 +699,15 @@ export class ElectionChecker implements EntryChecker {
       },
     });
   }
+}
+
+/** Sorted indices as half-open runs of consecutive ones: [1, 2, 3, 7] → [1, 4), [7, 8). */
+function runsOf(indices: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const i of indices) {
+    const last = runs[runs.length - 1];
+    if (last?.[1] === i) last[1] = i + 1;
+    else runs.push([i, i + 1]);
+  }
+  return runs;
 }

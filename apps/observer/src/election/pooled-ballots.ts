@@ -11,9 +11,9 @@
 
 import type { Ciphertext, Group } from '@opendeg/crypto';
 import { decodeAnswerJson, decodeCiphertextJson, type BallotJson } from '@opendeg/election';
-import { decodeEntry, hashLeaf } from '@opendeg/ledger';
+import { decodeEntry } from '@opendeg/ledger';
 
-import type { VerifiedEntry } from '../follower.ts';
+import type { VerifiedEntry, VerifiedLeaf } from '../follower.ts';
 import type { RunningTally } from './running-tally.ts';
 import type { JobReply, JobVerdict, ValidatePool } from './validate-pool.ts';
 
@@ -36,9 +36,9 @@ export interface AheadJob {
 }
 
 /** Splits entries (consecutive indices) into jobs on multiples of `JOB_ENTRIES`. */
-export function jobsOf(entries: readonly VerifiedEntry[]): VerifiedEntry[][] {
-  const jobs: VerifiedEntry[][] = [];
-  let current: VerifiedEntry[] = [];
+export function jobsOf<T extends { readonly index: number }>(entries: readonly T[]): T[][] {
+  const jobs: T[][] = [];
+  let current: T[] = [];
   for (const e of entries) {
     if (current.length > 0 && e.index % JOB_ENTRIES === 0) {
       jobs.push(current);
@@ -58,19 +58,21 @@ export class PooledBallots<E> {
   private constructor(private readonly g: Group<E>) {}
 
   /**
-   * The verdicts on `entries`: from the jobs sent ahead (`ahead`, by job key) where they checked
-   * these very bytes, else from jobs sent now.
+   * The verdicts on the verified entries `leaves`: from the jobs sent ahead (`ahead`, by job key)
+   * where they checked these very bytes (the same leaf hashes), else from jobs sent now with the
+   * bytes `read` returns.
    */
   static async of<E>(
     g: Group<E>,
     pool: ValidatePool,
-    entries: readonly VerifiedEntry[],
+    leaves: readonly VerifiedLeaf[],
     ahead: Map<number, AheadJob>,
     counts: { judged: number; usedAhead: number },
+    read: (indices: readonly number[]) => Promise<VerifiedEntry[]>,
   ): Promise<PooledBallots<E>> {
     const out = new PooledBallots(g);
     const replies = await Promise.all(
-      jobsOf(entries).map(async (job) => {
+      jobsOf(leaves).map(async (job) => {
         const from = job[0]?.index ?? 0;
         const to = from + job.length;
         const key = Math.floor(from / JOB_ENTRIES);
@@ -80,12 +82,12 @@ export class PooledBallots<E> {
         // serve if every ballot it judged is one of these entries, with these bytes.
         if (sent !== undefined && sent.from <= from && sent.to >= to) {
           const reply = await sent.reply.catch(() => undefined);
-          if (reply !== undefined && sameBytes(reply, job)) {
+          if (reply !== undefined && sameLeaves(reply, job)) {
             counts.usedAhead += reply.verdicts.length;
             return reply;
           }
         }
-        const reply = await pool.submit(job);
+        const reply = await pool.submit(await read(job.map((l) => l.index)));
         counts.judged += reply.verdicts.length;
         return reply;
       }),
@@ -144,15 +146,14 @@ export class PooledBallots<E> {
   }
 }
 
-/** The job's reply is about these bytes: every ballot verdict's leaf hash is the entry's. */
-function sameBytes(reply: JobReply, job: readonly VerifiedEntry[]): boolean {
+/** The job's reply is about these bytes: every ballot verdict's leaf hash is the verified entry's. */
+function sameLeaves(reply: JobReply, job: readonly VerifiedLeaf[]): boolean {
   const from = job[0]?.index ?? 0;
   for (const v of reply.verdicts) {
     if (v.index < from || v.index >= from + job.length) return false;
     const e = job[v.index - from];
     if (e?.index !== v.index) return false;
-    const leaf = hashLeaf(e.bytes);
-    if (leaf.length !== v.leaf.length || !leaf.every((b, i) => b === v.leaf[i])) return false;
+    if (e.leaf.length !== v.leaf.length || !e.leaf.every((b, i) => b === v.leaf[i])) return false;
   }
   return true;
 }
