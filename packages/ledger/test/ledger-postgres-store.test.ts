@@ -62,3 +62,39 @@ describe('PostgreSQL witness store', () => {
     expect(now?.root).toEqual(new Uint8Array(32).fill(now?.size ?? 0));
   });
 });
+
+describe('PostgreSQL ledger schema', () => {
+  it('entries are stored without compression, also in a store made before, and a ballot reads back byte for byte', async () => {
+    const { pool } = await server.database();
+    // A store made before: ledger_entry with PostgreSQL's default storage for bytea.
+    await pool.query(`CREATE TABLE ledger_log (log_id text PRIMARY KEY, epoch bigint NOT NULL, size bigint,
+      root bytea, time_ms bigint, checkpoint text)`);
+    await pool.query(`CREATE TABLE ledger_entry (log_id text NOT NULL REFERENCES ledger_log (log_id),
+      idx bigint NOT NULL, data bytea NOT NULL, PRIMARY KEY (log_id, idx))`);
+    const storage = async (): Promise<string | undefined> =>
+      (
+        await pool.query<{ s: string }>(
+          "SELECT attstorage AS s FROM pg_attribute WHERE attrelid = 'ledger_entry'::regclass AND attname = 'data'",
+        )
+      ).rows[0]?.s;
+    expect(await storage()).toBe('x');
+    const store = await PostgresLedgerStore.open(pool, 'opendeg.example/storage');
+    expect(await storage()).toBe('e');
+    await PostgresLedgerStore.open(pool, 'opendeg.example/storage');
+    expect(await storage()).toBe('e');
+    // An entry far past the inline limit, compressible at that: kept out of line and uncompressed.
+    const lease = await store.acquireSequencer();
+    if (lease === null) throw new Error('no lease');
+    const entry = new TextEncoder().encode(JSON.stringify({ type: 'ballot', pad: 'ab'.repeat(4000) }));
+    try {
+      await store.writeEntries(lease, 0, [entry]);
+    } finally {
+      await lease.release();
+    }
+    const row = await pool.query<{ stored: number; raw: number }>(
+      'SELECT pg_column_size(data) AS stored, octet_length(data) AS raw FROM ledger_entry WHERE idx = 0',
+    );
+    expect(row.rows[0]?.stored).toBeGreaterThanOrEqual(entry.length);
+    expect(await store.readEntries(0, 1)).toEqual([entry]);
+  });
+});
