@@ -30,7 +30,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,6 +96,38 @@ function cpuOf(child: ChildProcess): number {
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
+  }
+}
+
+/**
+ * CPU seconds of the node's PostgreSQL server so far (postmaster, its live children and the children
+ * it reaped), or undefined when the server is not a process on this machine (`DATABASE_URL`).
+ */
+async function postgresCpu(db: TestDatabase): Promise<(() => number) | undefined> {
+  try {
+    const r = await db.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const stat = (pid: number | string): string[] =>
+      readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
+        .split(') ')[1]
+        ?.split(' ') ?? [];
+    const postmaster = Number(stat(r.rows[0]?.pid ?? 0)[1]);
+    if (!(postmaster > 1)) return undefined;
+    return () => {
+      const own = stat(postmaster);
+      let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+      for (const pid of readdirSync('/proc')) {
+        if (!/^\d+$/.test(pid)) continue;
+        try {
+          const f = stat(pid);
+          if (Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+        } catch {
+          // a backend that ended between the listing and the read: counted by the postmaster
+        }
+      }
+      return ticks / 100;
+    };
+  } catch {
+    return undefined;
   }
 }
 
@@ -229,11 +261,15 @@ async function follow(
   ms: number;
   cpuS: number;
   logCpuS: number;
+  /** The node's PostgreSQL server, when it runs on this machine. */
+  postgresCpuS: number | undefined;
   size: number;
   samples: Sample[];
   countStart: Sample | undefined;
 }> {
   const evidenceDir = mkdtempSync(path.join(os.tmpdir(), 'opendeg-observer-bench-'));
+  const pgCpu = await postgresCpu(db);
+  const pgCpu0 = pgCpu?.();
   const t0 = performance.now();
   const cpu0 = cpuNow();
   const logCpu0 = cpuOf(logChild);
@@ -286,6 +322,7 @@ async function follow(
     ms: end.t * 1000,
     cpuS: end.cpu,
     logCpuS: end.logCpu,
+    postgresCpuS: pgCpu === undefined || pgCpu0 === undefined ? undefined : pgCpu() - pgCpu0,
     size,
     samples: [...samples, end],
     countStart,
@@ -389,6 +426,7 @@ async function main(): Promise<void> {
       nodeCpuSeconds: round(rep.cpuS, 2),
       entriesPerNodeCpuSecond: Math.round(rep.size / rep.cpuS),
       logProcessCpuSeconds: round(rep.logCpuS, 2),
+      ...(rep.postgresCpuS === undefined ? {} : { nodePostgresCpuSeconds: round(rep.postgresCpuS, 2) }),
     };
     log(`replicated ${rep.size} entries in ${(rep.ms / 1000).toFixed(1)} s`);
   }
@@ -469,6 +507,7 @@ async function main(): Promise<void> {
           nodeCpuSeconds: round(run.cpuS, 2),
           ballotsPerNodeCpuSecond: round(BALLOTS / run.cpuS),
           logProcessCpuSeconds: round(run.logCpuS, 2),
+          ...(run.postgresCpuS === undefined ? {} : { nodePostgresCpuSeconds: round(run.postgresCpuS, 2) }),
           verdictsFromJobsSentAhead: progress.usedAhead,
           entriesReadBackToCount: progress.readBack,
           talliesEqualRecomputed: true,
