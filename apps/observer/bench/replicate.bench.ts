@@ -86,13 +86,22 @@ const cpuNow = (): number => {
   return (u.user + u.system) / 1e6;
 };
 
+/**
+ * The fields of /proc/<pid>/stat after the command's name (Linux; throws elsewhere): [1] the parent,
+ * [11] and [12] user and system ticks, [13] and [14] those of the children it reaped.
+ */
+function procStat(pid: number | string): string[] {
+  return (
+    readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
+      .split(') ')[1]
+      ?.split(' ') ?? []
+  );
+}
+
 /** CPU seconds of another process so far (Linux /proc; 0 elsewhere). */
 function cpuOf(child: ChildProcess): number {
   try {
-    const fields =
-      readFileSync(`/proc/${String(child.pid)}/stat`, 'utf8')
-        .split(') ')[1]
-        ?.split(' ') ?? [];
+    const fields = procStat(child.pid ?? 0);
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
@@ -106,19 +115,15 @@ function cpuOf(child: ChildProcess): number {
 async function postgresCpu(db: TestDatabase): Promise<(() => number) | undefined> {
   try {
     const r = await db.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    const stat = (pid: number | string): string[] =>
-      readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
-        .split(') ')[1]
-        ?.split(' ') ?? [];
-    const postmaster = Number(stat(r.rows[0]?.pid ?? 0)[1]);
+    const postmaster = Number(procStat(r.rows[0]?.pid ?? 0)[1]);
     if (!(postmaster > 1)) return undefined;
     return () => {
-      const own = stat(postmaster);
+      const own = procStat(postmaster);
       let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
       for (const pid of readdirSync('/proc')) {
         if (!/^\d+$/.test(pid)) continue;
         try {
-          const f = stat(pid);
+          const f = procStat(pid);
           if (Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
         } catch {
           // a backend that ended between the listing and the read: counted by the postmaster

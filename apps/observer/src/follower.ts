@@ -767,7 +767,7 @@ export class Follower {
     invariant(to <= this.size, 'leaf hashes of verified entries only');
     const first = Math.floor(from / TILE_WIDTH);
     const last = Math.floor((to - 1) / TILE_WIDTH);
-    const keys = [];
+    const keys: TileKey[] = [];
     for (let t = first; t <= last; t++) keys.push({ level: 0, index: t });
     const tiles = await this.store.readTiles(keys);
     const out: VerifiedLeaf[] = [];

@@ -94,6 +94,7 @@ describe('PostgreSQL ledger schema', () => {
     const row = await pool.query<{ stored: number; raw: number }>(
       'SELECT pg_column_size(data) AS stored, octet_length(data) AS raw FROM ledger_entry WHERE idx = 0',
     );
+    expect(row.rows[0]?.raw).toBe(entry.length);
     expect(row.rows[0]?.stored).toBeGreaterThanOrEqual(entry.length);
     expect(await store.readEntries(0, 1)).toEqual([entry]);
   });

@@ -236,7 +236,13 @@ export class ElectionChecker implements EntryChecker {
     }
     const first = entries[0]?.index ?? 0;
     await this.count(
-      entries.map((e) => ({ index: e.index, leaf: hashLeaf(e.bytes) })),
+      // The leaf hash is needed only to match a worker's verdict: computed when one is compared.
+      entries.map((e) => ({
+        index: e.index,
+        get leaf() {
+          return hashLeaf(e.bytes);
+        },
+      })),
       ctx,
       (from, to) => Promise.resolve(entries.slice(from - first, to - first).map((e) => e.bytes)),
     );
@@ -279,11 +285,17 @@ export class ElectionChecker implements EntryChecker {
     const rows: IndexedEntry[] = [];
     let closing = false;
     const election = this.election;
+    // Every entry read in this call (for a job sent to the workers now, or to be checked here), once.
+    const bytesOf = new Map<number, Uint8Array>();
     const readSome = async (indices: readonly number[]): Promise<VerifiedEntry[]> => {
       const out: VerifiedEntry[] = [];
-      for (const [from, to] of runsOf(indices)) {
-        const bytes = await read(from, to);
-        bytes.forEach((b, k) => out.push({ index: from + k, bytes: b }));
+      for (const [from, to] of runsOf(indices.filter((i) => !bytesOf.has(i)))) {
+        (await read(from, to)).forEach((b, k) => bytesOf.set(from + k, b));
+      }
+      for (const index of indices) {
+        const bytes = bytesOf.get(index);
+        invariant(bytes !== undefined, `entry ${index} read`);
+        out.push({ index, bytes });
       }
       return out;
     };
@@ -292,10 +304,9 @@ export class ElectionChecker implements EntryChecker {
         ? undefined
         : await PooledBallots.of(election.group, this.pool, leaves, this.ahead, this.work, readSome);
     // The bytes of every entry the workers did not pass (all of them without workers).
-    const unread = leaves.filter((l) => pooled?.verdict(l.index) === undefined).map((l) => l.index);
-    const read1 = await readSome(unread);
-    const bytesOf = new Map(read1.map((e) => [e.index, e.bytes]));
-    const verdicts = await this.prevalidate(read1);
+    const verdicts = await this.prevalidate(
+      await readSome(leaves.filter((l) => pooled?.verdict(l.index) === undefined).map((l) => l.index)),
+    );
     for (const { index } of leaves) {
       // A ballot the workers passed needs only B.6 and B.10 here; its answers are in its job's sum.
       const passed = pooled?.verdict(index);
@@ -307,8 +318,7 @@ export class ElectionChecker implements EntryChecker {
       ) {
         row = this.countPassed(index, passed);
       } else {
-        const bytes = bytesOf.get(index) ?? (await read(index, index + 1))[0];
-        invariant(bytes !== undefined, `entry ${index} read`);
+        const [{ bytes }] = (await readSome([index])) as [VerifiedEntry];
         if (passed !== undefined) pooled?.rejected(index, bytes);
         row = await this.checkOne(index, bytes, ctx, verdicts.get(index));
       }
